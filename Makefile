@@ -1,0 +1,41 @@
+# yieldopt developer entry points. Every target creates .venv (Python >= 3.12,
+# found by scripts/find-python) and installs the project into it when needed.
+SHELL := /bin/bash
+VENV  ?= .venv
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+EXTRAS ?= test
+
+.PHONY: install run test lint bench clean
+
+install: $(STAMP)
+
+# Rebuild the venv when it is missing, too old, or pyproject.toml changed.
+$(STAMP): pyproject.toml
+	@if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  py=$$(scripts/find-python) || exit 1; \
+	  echo "creating $(VENV) with $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV) || exit 1; \
+	fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+	@touch $@
+
+# The main job on the bundled example.
+run: $(STAMP)
+	$(BIN)/yieldopt leg scenarios/single-leg.toml
+
+# Lint, then the whole test suite (benchmarks run once each as smoke tests).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check . || true
+
+# Timed benchmarks; results saved under .benchmarks/.
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks --benchmark-enable --benchmark-only --benchmark-autosave
+
+clean:
+	rm -rf $(VENV) .pytest_cache .benchmarks .hypothesis build dist *.egg-info

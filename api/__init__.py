@@ -1,0 +1,1 @@
+"""HTTP booking-control service (FastAPI); built in the service issue."""

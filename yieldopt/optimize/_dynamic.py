@@ -1,0 +1,152 @@
+"""Dynamic single-resource model (Lee & Hersh 1993): exact dynamic program over time.
+
+The horizon has ``T`` periods, short enough that at most one request arrives in
+each: class ``j`` arrives in period ``t`` with probability ``λ[t, j]``. With ``x``
+units left the value function obeys
+
+``V_t(x) = V_{t+1}(x) + sum_j λ[t, j] · max(p_j − ΔV_{t+1}(x), 0)``,  ``V_T = V_t(0) = 0``,
+
+where ``ΔV_{t+1}(x) = V_{t+1}(x) − V_{t+1}(x − 1)`` is the bid price: a class-``j``
+request in period ``t`` is accepted iff ``p_j >= ΔV_{t+1}(x)``. Because ``ΔV`` is
+non-increasing in ``x`` and fares are sorted, the classes worth accepting form a
+prefix, so each period costs one ``searchsorted`` of the fares into the bid prices
+instead of a loop over classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .._validate import as_capacity, as_descending_fares, as_probabilities
+from ..errors import InputError
+
+__all__ = ["DynamicSolution", "single_leg_dp"]
+
+
+@dataclass(frozen=True, eq=False)
+class DynamicSolution:
+    """Result of :func:`single_leg_dp`.
+
+    Attributes
+    ----------
+    value : ndarray, shape (T + 1, C + 1)
+        ``value[t, x]``: optimal expected revenue (money) from period ``t`` on with ``x``
+        units left; ``value[0, C]`` is the optimum, ``value[T] = 0``.
+    fares : ndarray, shape (n,)
+        Class fares (money per unit), descending.
+    """
+
+    value: NDArray[np.float64]
+    fares: NDArray[np.float64]
+
+    @property
+    def expected_revenue(self) -> float:
+        """Optimal expected revenue from the start with full capacity (money)."""
+        return float(self.value[0, -1])
+
+    @cached_property
+    def bid_prices(self) -> NDArray[np.float64]:
+        """Bid prices, shape (T, C + 1): ``bid_prices[t, x] = ΔV_{t+1}(x)``.
+
+        The opportunity cost (money) of selling the ``x``-th unit in period ``t``;
+        column 0 is ``inf`` since nothing is left to sell.
+        """
+        out = np.empty((self.value.shape[0] - 1, self.value.shape[1]))
+        out[:, 0] = np.inf
+        np.subtract(self.value[1:, 1:], self.value[1:, :-1], out=out[:, 1:])
+        return out
+
+    @cached_property
+    def open_classes(self) -> NDArray[np.int64]:
+        """The accept/reject policy, shape (T, C + 1): classes ``0..k-1`` are open.
+
+        ``open_classes[t, x] = k`` means a request of (0-based) class ``j`` in period
+        ``t`` with ``x`` units left is accepted iff ``j < k``.
+        """
+        # Fares are descending; count those at or above each bid price.
+        return np.searchsorted(-self.fares, -self.bid_prices, side="right")
+
+    def accept(self, t: ArrayLike, x: ArrayLike, j: ArrayLike) -> NDArray[np.bool_]:
+        """Whether to accept a class-``j`` request in period ``t`` with ``x`` units left.
+
+        Parameters
+        ----------
+        t, x, j : array_like of int
+            Period (0-based), units left and class (0-based); broadcast together.
+
+        Returns
+        -------
+        ndarray of bool
+            Broadcast shape of the arguments.
+        """
+        t, x, j = np.broadcast_arrays(np.asarray(t), np.asarray(x), np.asarray(j))
+        return self.fares[j] >= self.value[t + 1, x] - np.where(
+            x > 0, self.value[t + 1, np.maximum(x - 1, 0)], -np.inf
+        )
+
+
+def single_leg_dp(capacity: int, fares: ArrayLike, arrival_probs: ArrayLike) -> DynamicSolution:
+    """Solve the dynamic single-resource capacity allocation problem exactly.
+
+    Parameters
+    ----------
+    capacity : int
+        Units to sell, ``C >= 0``.
+    fares : array_like, shape (n,)
+        Fare of each class (money per unit), strictly descending.
+    arrival_probs : array_like, shape (T, n)
+        ``arrival_probs[t, j]``: probability that a class-``j`` request arrives in period
+        ``t`` (0-based, period 0 is the start of the horizon); each row sums to at most 1.
+
+    Returns
+    -------
+    DynamicSolution
+        Value function ``value`` (T + 1 × C + 1), ``bid_prices`` and ``open_classes``
+        (T × C + 1) and ``accept(t, x, j)``.
+
+    Examples
+    --------
+    >>> sol = single_leg_dp(1, [100.0, 50.0], [[0.5, 0.5], [0.5, 0.5]])
+    >>> sol.expected_revenue  # last period takes anything; first only the high fare
+    87.5
+    """
+    c = as_capacity("capacity", capacity)
+    f = as_descending_fares("fares", fares)
+    if f.ndim != 1:
+        raise InputError("fares", f"must be one-dimensional, got shape {f.shape}")
+    lam = as_probabilities("arrival_probs", arrival_probs)
+    if lam.ndim != 2 or lam.shape[1] != f.shape[0]:
+        raise InputError(
+            "arrival_probs", f"must have shape (T, {f.shape[0]}) to match fares, got {lam.shape}"
+        )
+    if np.any(lam.sum(axis=1) > 1 + 1e-9):
+        t = int(np.argmax(lam.sum(axis=1) > 1 + 1e-9))
+        raise InputError("arrival_probs", f"row {t} sums to more than 1")
+    periods = lam.shape[0]
+    zero = np.zeros((periods, 1))
+    # Prefix sums over classes: with k classes open, E[gain] = cf[k] - ΔV · cl[k].
+    cum_prob = np.concatenate([zero, np.cumsum(lam, axis=1)], axis=1)
+    cum_fare = np.concatenate([zero, np.cumsum(lam * f, axis=1)], axis=1)
+    neg_fares = -f
+
+    value = np.empty((periods + 1, c + 1))
+    value[periods] = 0.0
+    value[:, 0] = 0.0
+    bid = np.empty(c)
+    neg_bid = np.empty(c)
+    scratch = np.empty(c)
+    for t in range(periods - 1, -1, -1):
+        nxt, out = value[t + 1], value[t, 1:]
+        np.subtract(nxt[1:], nxt[:-1], out=bid)
+        np.negative(bid, out=neg_bid)
+        # First x at which class j is worth accepting (bid prices fall as x grows).
+        first = neg_bid.searchsorted(neg_fares, "left")
+        counts = np.diff(first, prepend=0, append=c)
+        np.multiply(bid, np.repeat(cum_prob[t], counts), out=scratch)
+        np.subtract(np.repeat(cum_fare[t], counts), scratch, out=out)
+        out += nxt[1:]
+    return DynamicSolution(value=value, fares=f)
