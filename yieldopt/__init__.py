@@ -6,19 +6,28 @@ an underscore are private.
 
 from .errors import InfeasibleError, InputError, SolverError, YieldoptError
 from .optimize import (
+    DynamicSolution,
+    FareAdjustment,
     ProtectionLevels,
     booking_limits,
+    compare_single_leg,
     demand_pmf,
+    efficient_frontier,
     emsr_a,
     emsr_b,
+    emsr_b_mr,
     expected_revenue,
+    fare_adjustment,
     littlewood,
     optimal_protection_levels,
+    single_leg_dp,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DynamicSolution",
+    "FareAdjustment",
     "InfeasibleError",
     "InputError",
     "ProtectionLevels",
@@ -26,10 +35,15 @@ __all__ = [
     "YieldoptError",
     "__version__",
     "booking_limits",
+    "compare_single_leg",
     "demand_pmf",
+    "efficient_frontier",
     "emsr_a",
     "emsr_b",
+    "emsr_b_mr",
     "expected_revenue",
+    "fare_adjustment",
     "littlewood",
     "optimal_protection_levels",
+    "single_leg_dp",
 ]

@@ -41,7 +41,7 @@ def as_nonnegative(name: str, x: ArrayLike, *, min_ndim: int = 0) -> NDArray[np.
 
 
 def as_descending_fares(name: str, x: ArrayLike) -> NDArray[np.float64]:
-    """Return fares as a float array of shape (..., n), strictly descending along the last axis, positive."""
+    """Return positive fares, shape (..., n), strictly descending along the last axis."""
     a = _as_float(name, x, 1)
     if np.any(a <= 0):
         raise InputError(name, "must be positive")
@@ -77,6 +77,4 @@ def check_same_shape(**arrays: NDArray[np.float64]) -> None:
     first_name, first = items[0]
     for name, a in items[1:]:
         if a.shape != first.shape:
-            raise InputError(
-                name, f"has shape {a.shape} but {first_name} has shape {first.shape}"
-            )
+            raise InputError(name, f"has shape {a.shape} but {first_name} has shape {first.shape}")

@@ -116,7 +116,9 @@ def _leg_problem(
             raise typer.BadParameter("give either a problem file or --fare/--mean/--std, not both")
         prob = load_leg(path, capacity=capacity)
         if dist is not None:
-            prob = LegProblem(prob.capacity, prob.fares, prob.means, prob.stds, prob.names, dist.value)
+            prob = LegProblem(
+                prob.capacity, prob.fares, prob.means, prob.stds, prob.names, dist.value
+            )
         return prob
     if not fares or not means:
         raise typer.BadParameter("give a problem file, or --fare and --mean for each class")
@@ -131,8 +133,10 @@ def _leg_problem(
     return LegProblem.from_records(records, capacity=capacity, dist=(dist or Dist.normal).value)
 
 
-def _print_leg(prob: LegProblem, result) -> None:  # noqa: ANN001
-    head = Table(title=f"Single leg: capacity {prob.capacity}, {prob.dist} demand", title_justify="left")
+def _print_leg(prob: LegProblem, result) -> None:
+    head = Table(
+        title=f"Single leg: capacity {prob.capacity}, {prob.dist} demand", title_justify="left"
+    )
     for col in ("class", "fare", "mean", "std"):
         head.add_column(col, justify="right" if col != "class" else "left")
     for name, f, m, s in zip(prob.names, prob.fares, prob.means, prob.stds, strict=True):

@@ -78,7 +78,9 @@ class LegProblem:
                 std_raw = rec.get("std")
                 std = np.sqrt(max(mean, 0.0)) if std_raw in ("", None) else float(std_raw)
             except (TypeError, ValueError) as exc:
-                raise InputError(f"classes[{i}]", f"fare, mean and std must be numbers ({exc})") from None
+                raise InputError(
+                    f"classes[{i}]", f"fare, mean and std must be numbers ({exc})"
+                ) from None
             name = str(rec.get("name") or rec.get("class") or f"class {i + 1}")
             parsed.append((fare, mean, std, name))
         parsed.sort(key=lambda r: -r[0])

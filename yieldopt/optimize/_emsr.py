@@ -86,7 +86,7 @@ def emsr_a(fares: ArrayLike, means: ArrayLike, stds: ArrayLike) -> NDArray[np.fl
     f, mu, sd = _inputs(fares, means, stds)
     n = f.shape[-1]
     if n == 1:
-        return np.zeros(f.shape[:-1] + (0,))
+        return np.zeros((*f.shape[:-1], 0))
     # ratio[..., k, j] = p_{j+1} / p_k for class k protecting against class j+1 (0-based).
     lower = f[..., None, 1:]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -119,12 +119,12 @@ def emsr_b(fares: ArrayLike, means: ArrayLike, stds: ArrayLike) -> NDArray[np.fl
     """
     f, mu, sd = _inputs(fares, means, stds)
     if f.shape[-1] == 1:
-        return np.zeros(f.shape[:-1] + (0,))
+        return np.zeros((*f.shape[:-1], 0))
     agg_mean = np.cumsum(mu, axis=-1)[..., :-1]
     agg_std = np.sqrt(np.cumsum(sd * sd, axis=-1)[..., :-1])
     with np.errstate(divide="ignore", invalid="ignore"):
         weighted = np.cumsum(f * mu, axis=-1)[..., :-1] / agg_mean
-    # Without expected demand the weighting is undefined; the top fare of the nest is a safe stand-in.
+    # Without expected demand the weighting is undefined; the nest's top fare stands in.
     weighted = np.where(agg_mean > 0, weighted, f[..., :1])
     ratio = np.where(weighted > 0, f[..., 1:] / np.where(weighted > 0, weighted, 1.0), 1.0)
     y = _quantile(agg_mean, agg_std, ratio)

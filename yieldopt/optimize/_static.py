@@ -62,8 +62,8 @@ class ProtectionLevels(np.ndarray):
         cls, levels: NDArray, expected_revenue: NDArray, value: NDArray, capacity: int
     ) -> Self:
         obj = np.asarray(levels, dtype=np.int64).view(cls)
-        obj.expected_revenue = expected_revenue[()] if np.ndim(expected_revenue) == 0 else (
-            expected_revenue
+        obj.expected_revenue = (
+            expected_revenue[()] if np.ndim(expected_revenue) == 0 else (expected_revenue)
         )
         obj.value = value
         obj.capacity = capacity
@@ -108,7 +108,8 @@ def demand_pmf(
     Returns
     -------
     ndarray, shape (..., n, capacity + 1)
-        ``pmf[..., i, k] = P(D_i = k)`` for ``k < capacity`` and ``P(D_i >= capacity)`` at ``k = capacity``.
+        ``pmf[..., i, k] = P(D_i = k)`` for ``k < capacity``; ``P(D_i >= capacity)`` at
+        ``k = capacity``.
     """
     mu = as_nonnegative("means", means, min_ndim=1)
     c = as_capacity("capacity", capacity)
@@ -118,7 +119,7 @@ def demand_pmf(
             raise InputError("stds", 'is required for dist="normal"')
         sd = as_nonnegative("stds", stds, min_ndim=1)
         check_same_shape(means=mu, stds=sd)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             z = (k[:-1] + 0.5 - mu[..., None]) / sd[..., None]
         # A zero std is a point mass at round(mean): the step function of the limit.
         cdf = np.where(sd[..., None] > 0, stats.norm.cdf(z), (k[:-1] + 0.5 >= mu[..., None]) * 1.0)
@@ -126,7 +127,7 @@ def demand_pmf(
         cdf = stats.poisson.cdf(k[:-1], mu[..., None])
     else:
         raise InputError("dist", f'must be "normal" or "poisson", got {dist!r}')
-    cdf = np.concatenate([cdf, np.ones(cdf.shape[:-1] + (1,))], axis=-1)
+    cdf = np.concatenate([cdf, np.ones((*cdf.shape[:-1], 1))], axis=-1)
     return np.diff(cdf, axis=-1, prepend=0.0)
 
 
@@ -192,20 +193,22 @@ def _run(
     flat_given = None
     if given is not None:
         g = as_nonnegative("protection_levels", given, min_ndim=1)
-        if g.shape != batch + (n - 1,):
+        if g.shape != (*batch, n - 1):
             raise InputError(
-                "protection_levels", f"must have shape {batch + (n - 1,)}, got {g.shape}"
+                "protection_levels", f"must have shape {(*batch, n - 1)}, got {g.shape}"
             )
         flat_given = np.clip(np.rint(g), 0, c).astype(np.int64).reshape(-1, n - 1)
     rows = max(1, _CHUNK_ELEMENTS // ((c + 1) ** 2))
     levels, value = [], []
     for start in range(0, flat_f.shape[0], rows):
         part = slice(start, start + rows)
-        lv, vv = _solve(flat_f[part], flat_pmf[part], None if flat_given is None else flat_given[part])
+        lv, vv = _solve(
+            flat_f[part], flat_pmf[part], None if flat_given is None else flat_given[part]
+        )
         levels.append(lv)
         value.append(vv)
-    lv = np.concatenate(levels).reshape(batch + (n - 1,))
-    vv = np.concatenate(value).reshape(batch + (n, c + 1))
+    lv = np.concatenate(levels).reshape((*batch, n - 1))
+    vv = np.concatenate(value).reshape((*batch, n, c + 1))
     return lv, vv, vv[..., -1, -1], c
 
 
@@ -218,7 +221,7 @@ def _pmf_on_capacity(dist: ArrayLike, capacity: int) -> NDArray[np.float64]:
         tail = p[..., capacity:].sum(axis=-1, keepdims=True)
         return np.concatenate([p[..., :capacity], tail], axis=-1)
     pad = capacity + 1 - p.shape[-1]
-    return np.concatenate([p, np.zeros(p.shape[:-1] + (pad,))], axis=-1)
+    return np.concatenate([p, np.zeros((*p.shape[:-1], pad))], axis=-1)
 
 
 def optimal_protection_levels(
@@ -311,5 +314,5 @@ def booking_limits(protection_levels: ArrayLike, capacity: ArrayLike) -> NDArray
     """
     y = as_nonnegative("protection_levels", protection_levels, min_ndim=1)
     c = as_nonnegative("capacity", capacity)[..., None]
-    y = np.concatenate([np.zeros(y.shape[:-1] + (1,)), y], axis=-1)
+    y = np.concatenate([np.zeros((*y.shape[:-1], 1)), y], axis=-1)
     return np.clip(c - y, 0.0, c)

@@ -1,0 +1,77 @@
+"""The command line, run in-process through typer's runner."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import yieldopt as yo
+from yieldopt.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+def test_help_lists_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "leg" in result.output
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and yo.__version__ in result.output
+
+
+def test_leg_json_on_bundled_example_matches_the_core():
+    result = runner.invoke(
+        app, ["leg", str(ROOT / "scenarios/single-leg.toml"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["method"]: r for r in json.loads(result.output)}
+    assert list(rows) == ["fcfs", "emsr-a", "emsr-b", "optimal"]
+    fares, means, stds = [1050, 567, 534, 520], [17.3, 45.1, 39.6, 34.0], [5.8, 15.0, 13.9, 12.4]
+    best = yo.optimal_protection_levels(fares, means, stds, capacity=100)
+    assert rows["optimal"]["protection_levels"] == [float(v) for v in best]
+    assert rows["optimal"]["expected_revenue"] == pytest.approx(best.expected_revenue)
+    assert rows["emsr-b"]["protection_levels"] == pytest.approx(list(yo.emsr_b(fares, means, stds)))
+    assert rows["emsr-b"]["booking_limits"] == [100, 83, 49, 17]
+    for r in rows.values():
+        assert r["expected_revenue"] <= rows["optimal"]["expected_revenue"] + 1e-6
+
+
+def test_leg_table_from_options():
+    args = ["leg", "-c", "100", "--fare", "100", "--mean", "40", "--std", "10"]
+    args += ["--fare", "60", "--mean", "80", "--std", "20"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "optimal" in result.output and "7,151.84" in result.output
+
+
+def test_leg_poisson_override(tmp_path):
+    p = tmp_path / "leg.csv"
+    p.write_text("fare,mean\n200,5\n90,20\n")
+    result = runner.invoke(
+        app, ["leg", str(p), "-c", "15", "--dist", "poisson", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    best = yo.optimal_protection_levels([200, 90], [5, 20], capacity=15, dist="poisson")
+    assert json.loads(result.output)[-1]["expected_revenue"] == pytest.approx(best.expected_revenue)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["leg"], "give a problem file"),
+        (["leg", "--fare", "100", "--mean", "5"], "--capacity"),
+        (["leg", "-c", "5", "--fare", "100", "--fare", "50", "--mean", "5"], "once per class"),
+        (["leg", "-c", "5", "--fare", "50", "--fare", "50", "--mean", "5", "--mean", "5"], "fare"),
+        (["leg", "nope.toml"], "no such file"),
+    ],
+)
+def test_leg_bad_input_is_a_clear_error(args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
