@@ -1,9 +1,11 @@
-"""Optimizers: single-resource (static and dynamic) and, later, network models."""
+"""Optimizers: single-resource (static and dynamic) and network models."""
 
 from ._compare import LEG_METHODS, compare_single_leg
 from ._dynamic import DynamicSolution, single_leg_dp
 from ._emsr import emsr_a, emsr_b, littlewood
 from ._fare_adjustment import FareAdjustment, efficient_frontier, emsr_b_mr, fare_adjustment
+from ._lp import LinearProgram, LPSolution, Solver, available_solvers, get_solver, shadow_prices
+from ._network_lp import DLPResult, RLPResult, dlp, dlp_arrays, rlp
 from ._static import (
     ProtectionLevels,
     booking_limits,
@@ -14,19 +16,30 @@ from ._static import (
 
 __all__ = [
     "LEG_METHODS",
+    "DLPResult",
     "DynamicSolution",
     "FareAdjustment",
+    "LPSolution",
+    "LinearProgram",
     "ProtectionLevels",
+    "RLPResult",
+    "Solver",
+    "available_solvers",
     "booking_limits",
     "compare_single_leg",
     "demand_pmf",
+    "dlp",
+    "dlp_arrays",
     "efficient_frontier",
     "emsr_a",
     "emsr_b",
     "emsr_b_mr",
     "expected_revenue",
     "fare_adjustment",
+    "get_solver",
     "littlewood",
     "optimal_protection_levels",
+    "rlp",
+    "shadow_prices",
     "single_leg_dp",
 ]
