@@ -7,6 +7,8 @@ an underscore are private.
 from .errors import InfeasibleError, InputError, SolverError, YieldoptError
 from .model import Network, Product, Resource, Scenario, Segment, load_scenario
 from .optimize import (
+    DAVNResult,
+    DecompositionResult,
     DLPResult,
     DynamicSolution,
     FareAdjustment,
@@ -15,8 +17,10 @@ from .optimize import (
     available_solvers,
     booking_limits,
     compare_single_leg,
+    davn,
     demand_pmf,
     dlp,
+    dp_decomposition,
     efficient_frontier,
     emsr_a,
     emsr_b,
@@ -33,7 +37,9 @@ from .optimize import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "DAVNResult",
     "DLPResult",
+    "DecompositionResult",
     "DynamicSolution",
     "FareAdjustment",
     "InfeasibleError",
@@ -51,8 +57,10 @@ __all__ = [
     "available_solvers",
     "booking_limits",
     "compare_single_leg",
+    "davn",
     "demand_pmf",
     "dlp",
+    "dp_decomposition",
     "efficient_frontier",
     "emsr_a",
     "emsr_b",

@@ -56,6 +56,8 @@ def read_topaloglu(path: str | Path) -> tuple[Network, np.ndarray]:
         head, _, rest = line.partition("\t") if "\t" in line else line.partition(" ")
         if int(head) != t:
             raise InputError(str(p), f"period line {t} is numbered {head}")
+        if _ENTRY.sub("", rest).strip():
+            raise InputError(str(p), f"period {t}: cannot read {rest.strip()[:60]!r}")
         for a, b, c, prob in _ENTRY.findall(rest):
             j = network.product_index.get(f"{a}-{b}-{c}")
             if j is None:

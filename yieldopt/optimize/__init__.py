@@ -1,6 +1,8 @@
 """Optimizers: single-resource (static and dynamic) and network models."""
 
 from ._compare import LEG_METHODS, compare_single_leg
+from ._davn import DAVNResult, davn
+from ._decomposition import DecompositionResult, dp_decomposition
 from ._dynamic import DynamicSolution, single_leg_dp
 from ._emsr import emsr_a, emsr_b, littlewood
 from ._fare_adjustment import FareAdjustment, efficient_frontier, emsr_b_mr, fare_adjustment
@@ -16,7 +18,9 @@ from ._static import (
 
 __all__ = [
     "LEG_METHODS",
+    "DAVNResult",
     "DLPResult",
+    "DecompositionResult",
     "DynamicSolution",
     "FareAdjustment",
     "LPSolution",
@@ -27,9 +31,11 @@ __all__ = [
     "available_solvers",
     "booking_limits",
     "compare_single_leg",
+    "davn",
     "demand_pmf",
     "dlp",
     "dlp_arrays",
+    "dp_decomposition",
     "efficient_frontier",
     "emsr_a",
     "emsr_b",
