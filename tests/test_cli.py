@@ -75,3 +75,28 @@ def test_leg_bad_input_is_a_clear_error(args, message):
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_network_json_matches_hand_solution():
+    result = runner.invoke(
+        app, ["network", str(ROOT / "scenarios/hub-network.toml"), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["objective"] == pytest.approx(2420)
+    assert out["bid_prices"] == pytest.approx({"AH": 70, "HB": 200, "HC": 50})
+
+
+@pytest.mark.parametrize("method", ["rlp", "davn"])
+def test_network_other_methods(method):
+    result = runner.invoke(
+        app, ["network", str(ROOT / "scenarios/hub-network.toml"), "--method", method]
+    )
+    assert result.exit_code == 0, result.output
+    assert "HB" in result.output
+
+
+def test_network_bad_solver_is_a_clear_error():
+    args = ["network", str(ROOT / "scenarios/hub-network.toml"), "--solver", "nope"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "solver" in result.output

@@ -238,10 +238,21 @@ class PulpSolver:
 
 
 class HighsSolver:
-    """highspy directly: the sparse matrix goes to HiGHS in one call, no modelling layer."""
+    """highspy directly: the sparse matrix goes to HiGHS in one call, no modelling layer.
+
+    Parameters
+    ----------
+    **options
+        HiGHS options. Presolve is off by default: on network LPs (bounded columns,
+        0/1 rows) it finds little to remove, and the dual simplex without it took half
+        the time on the 1,000 × 50,000 benchmark.
+    """
 
     name = "highs"
     dual_sign = 1  # HiGHS reports row duals in the sense of the objective it optimizes
+
+    def __init__(self, **options: object) -> None:
+        self.options = {"presolve": "off", **options}
 
     def solve(self, lp: LinearProgram) -> LPSolution:
         """Pass the column-wise matrix to HiGHS and solve."""
@@ -250,6 +261,8 @@ class HighsSolver:
         _silence_highs_banner()
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
+        for key, value in self.options.items():
+            h.setOptionValue(key, value)
         m, n = lp.matrix.shape
         csc = sp.csc_array(lp.matrix)
         model = highspy.HighsLp()
