@@ -6,8 +6,17 @@ from ._decomposition import DecompositionResult, dp_decomposition
 from ._dynamic import DynamicSolution, single_leg_dp
 from ._emsr import emsr_a, emsr_b, littlewood
 from ._fare_adjustment import FareAdjustment, efficient_frontier, emsr_b_mr, fare_adjustment
+from ._groups import GroupQuote, GroupRequest, group_quote
+from ._los import los_controls, los_table, min_los
 from ._lp import LinearProgram, LPSolution, Solver, available_solvers, get_solver, shadow_prices
 from ._network_lp import DLPResult, RLPResult, dlp, dlp_arrays, rlp
+from ._overbooking import (
+    authorized_capacity,
+    overbooking_costs,
+    overbooking_limit,
+    overbooking_limit_empirical,
+    overbooking_limit_service,
+)
 from ._static import (
     ProtectionLevels,
     booking_limits,
@@ -23,11 +32,14 @@ __all__ = [
     "DecompositionResult",
     "DynamicSolution",
     "FareAdjustment",
+    "GroupQuote",
+    "GroupRequest",
     "LPSolution",
     "LinearProgram",
     "ProtectionLevels",
     "RLPResult",
     "Solver",
+    "authorized_capacity",
     "available_solvers",
     "booking_limits",
     "compare_single_leg",
@@ -43,8 +55,16 @@ __all__ = [
     "expected_revenue",
     "fare_adjustment",
     "get_solver",
+    "group_quote",
     "littlewood",
+    "los_controls",
+    "los_table",
+    "min_los",
     "optimal_protection_levels",
+    "overbooking_costs",
+    "overbooking_limit",
+    "overbooking_limit_empirical",
+    "overbooking_limit_service",
     "rlp",
     "shadow_prices",
     "single_leg_dp",
