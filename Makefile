@@ -4,7 +4,7 @@ SHELL := /bin/bash
 VENV  ?= .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= test
+EXTRAS ?= test,postgres,distributed
 
 .PHONY: install run test lint bench clean
 
