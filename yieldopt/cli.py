@@ -227,6 +227,187 @@ def network(
     console.print(table)
 
 
+# --- forecasts and segment values -------------------------------------------------------------
+
+
+class ForecastMethod(StrEnum):
+    """Forecast method (see ``yieldopt.forecast.FORECAST_METHODS``)."""
+
+    additive_advanced = "additive-advanced"
+    additive_classical = "additive-classical"
+    multiplicative_advanced = "multiplicative-advanced"
+    multiplicative_classical = "multiplicative-classical"
+    smoothing = "smoothing"
+
+
+class UnconstrainMethod(StrEnum):
+    """Unconstraining method for censored history."""
+
+    em = "em"
+    pd = "pd"
+    naive = "naive"
+    discard = "discard"
+    replace = "replace"
+
+
+def _write_frame(frame, path: Path) -> None:
+    """Write a DataFrame as CSV or Parquet, chosen by the file extension."""
+    name = path.name.lower()
+    if not name.endswith((".csv", ".parquet", ".pq")):
+        raise typer.BadParameter(f"--out must end in .csv or .parquet, got {path.name!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if name.endswith(".csv"):
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    err_console.print(f"wrote {len(frame):,} rows to {path}")
+
+
+@app.command()
+def forecast(
+    history: Annotated[
+        Path, typer.Argument(help="Booking history, CSV or Parquet (long format, see README).")
+    ],
+    closures: Annotated[
+        Path | None,
+        typer.Option(help="Closures (product, service_date, closed_at), CSV or Parquet."),
+    ] = None,
+    method: Annotated[ForecastMethod, typer.Option(help="Forecast method.")] = (
+        ForecastMethod.additive_advanced
+    ),
+    as_of: Annotated[
+        str | None, typer.Option(help="Forecast day (default: the last day of data).")
+    ] = None,
+    horizon: Annotated[
+        int | None, typer.Option(help="Days ahead to forecast (default: the largest DCP).")
+    ] = None,
+    window: Annotated[int, typer.Option(help="Comparable past service dates.")] = 8,
+    unconstrain: Annotated[
+        UnconstrainMethod, typer.Option(help="Unconstraining of censored history.")
+    ] = UnconstrainMethod.em,
+    backtest: Annotated[
+        bool,
+        typer.Option("--backtest", help="Compare all methods on a rolling origin instead."),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the forecast (or backtest detail) to .csv or .parquet."),
+    ] = None,
+    rows: Annotated[int, typer.Option(help="Service dates shown in the table.")] = 14,
+) -> None:
+    """Forecast remaining demand per product, service date and days-before bucket."""
+    from datetime import timedelta
+
+    from .forecast import backtest as run_backtest
+    from .forecast import forecast_demand, load_closures, load_history, total_demand
+
+    try:
+        hist = load_history(history)
+        clos = None if closures is None else load_closures(closures)
+        if backtest:
+            result = run_backtest(
+                hist, closures=clos, window=window, unconstrain=unconstrain.value,
+                **({} if horizon is None else {"horizon": horizon}),
+            )
+        else:
+            fc = forecast_demand(
+                hist, method.value, closures=clos, as_of=as_of, horizon=horizon,
+                window=window, unconstrain=unconstrain.value,
+            )
+    except YieldoptError as exc:
+        raise _fail(exc) from None
+    if backtest:
+        table = Table(title="Backtest, rolling origin (remaining demand per date)",
+                      title_justify="left")
+        for col in ("method", "forecasts", "MAE", "WAPE", "bias"):
+            table.add_column(col, justify="left" if col == "method" else "right")
+        for name, r in result.summary.iterrows():
+            table.add_row(str(name), f"{int(r['n']):,}", f"{r['mae']:.2f}", f"{r['wape']:.1%}",
+                          f"{r['bias']:+.2f}")
+        console.print(table)
+        if out is not None:
+            _write_frame(result.detail, out)
+        return
+    first = fc.iloc[0]  # first bucket of the first service date starts on as_of
+    day = (first["ds"] - timedelta(days=int(first["days_before"]))).date()
+    wide = total_demand(fc).pivot(index="ds", columns="unique_id")
+    products = list(wide["mean"].columns)
+    table = Table(
+        title=f"Remaining demand as of {day}, {method.value} (mean ± std, units)",
+        title_justify="left",
+    )
+    table.add_column("service date")
+    for p in products:
+        table.add_column(str(p), justify="right")
+    for ds, r in wide.head(rows).iterrows():
+        table.add_row(
+            f"{ds:%a %Y-%m-%d}",
+            *(f"{r[('mean', p)]:.1f} ± {r[('std', p)]:.1f}" for p in products),
+        )
+    table.add_row("all dates", *(f"{wide[('mean', p)].sum():.1f}" for p in products),
+                  style="bold")
+    console.print(table)
+    if out is not None:
+        _write_frame(fc, out)
+
+
+@app.command()
+def segments(
+    transactions: Annotated[
+        Path, typer.Argument(help="CRM transactions, CSV or Parquet (see README).")
+    ],
+    horizon_days: Annotated[int, typer.Option(help="Retention horizon in days.")] = 365,
+    discount_rate: Annotated[float, typer.Option(help="Annual discount rate.")] = 0.10,
+    future_weight: Annotated[
+        float, typer.Option(help="Weight of future value in the value adjustment.")
+    ] = 1.0,
+    as_of: Annotated[
+        str | None, typer.Option(help="Last day counted (default: the last transaction).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the segment values to .csv or .parquet.")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = (
+        OutputFormat.table
+    ),
+) -> None:
+    """Value a booking of each customer segment: margin, retention, future and referral value."""
+    from .segments import load_transactions, segment_records, segment_values
+
+    try:
+        values = segment_values(
+            load_transactions(transactions), horizon_days=horizon_days,
+            discount_rate=discount_rate, future_weight=future_weight, as_of=as_of,
+        )
+        records = segment_records(values)
+    except YieldoptError as exc:
+        raise _fail(exc) from None
+    if out is not None:
+        _write_frame(values.reset_index(), out)
+    if fmt is OutputFormat.json:
+        print(json.dumps({"values": values.reset_index().to_dict(orient="records"),
+                          "records": records}, indent=2))
+        return
+    table = Table(
+        title="Segment values (money per booking; margin = revenue + ancillary - cost to serve)",
+        title_justify="left",
+    )
+    cols = [
+        ("bookings", "bookings", "{:,.0f}"),
+        ("margin", "contribution_per_booking", "{:,.2f}"),
+        ("retention", "retention", "{:.1%}"),
+        ("future value per customer", "future_value", "{:,.2f}"),
+        ("referral value", "referral_value", "{:,.2f}"),
+        ("price adjust", "value_adjustment", "{:+,.2f}"),
+    ]
+    table.add_column("segment")
+    for head, _, _ in cols:
+        table.add_column(head, justify="right")
+    for seg, r in values.iterrows():
+        table.add_row(str(seg), *(f.format(r[c]) for _, c, f in cols))
+    console.print(table)
+
+
 def main() -> None:
     """Entry point of the ``yieldopt`` console script."""
     app()
