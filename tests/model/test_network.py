@@ -87,8 +87,12 @@ def test_toml_scenario(tmp_path):
         '[[products]]\nid = "b"\nresources = ["n1"]\nprice = 60\n'
     )
     sc = yo.load_scenario(p)
-    assert sc.name == "tiny" and sc.arrival_probs is None
+    assert sc.name == "tiny"
     assert sc.demand.to_dict() == {"a": 6.0, "b": 0.0}
+    # Uniform arrivals of 6 requests over the fewest periods (>= 50) with <= 0.3 per period.
+    assert sc.periods == 50
+    np.testing.assert_allclose(sc.arrival_probs[:, 0], 6 / 50)
+    np.testing.assert_allclose(sc.arrival_probs[:, 1], 0)
     assert sc.network.values.tolist() == [115.0, 60.0]
 
 

@@ -1,17 +1,25 @@
 """Problem descriptions: resources, products, segments, scenarios and their loaders."""
 
+from ._generators import hub_network
 from ._leg import LegProblem, load_leg
 from ._network import Network, Product, Resource, Segment
-from ._scenario import Scenario, load_scenario
+from ._scenario import POLICY_NAMES, Behaviour, Scenario, SimulationSettings, load_scenario
+from ._streams import CURVES, CustomerStreams
 from ._topaloglu import read_topaloglu
 
 __all__ = [
+    "CURVES",
+    "POLICY_NAMES",
+    "Behaviour",
+    "CustomerStreams",
     "LegProblem",
     "Network",
     "Product",
     "Resource",
     "Scenario",
     "Segment",
+    "SimulationSettings",
+    "hub_network",
     "load_leg",
     "load_scenario",
     "read_topaloglu",

@@ -1,25 +1,87 @@
-"""Scenarios: a network with its demand, read from TOML or the Topaloglu (2009) format."""
+"""Scenarios: a network, its customers and their behaviour, and what to simulate.
+
+Read from the project's TOML format or a Topaloglu (2009) instance (``.txt``). The
+TOML format is documented in the README ("Scenario files"); in short::
+
+    name, kind ("hotel" | "airline" | "network"), periods?, curve?
+    [[resources]] id, capacity
+    [[segments]]  id, ancillary, cost_to_serve, future_value, cancel_prob, show_prob
+    [[products]]  id, resources, price, segment, demand?, curve?
+    [[customers]] name, products (buy-down: cheapest open), mean, curve
+    [topaloglu]   file                         network + per-period demand from a .txt
+    [generator]   type = "hub", spokes, banks, classes, connections, load, seed
+    [overbooking] denied_cost, spoilage_cost, show_prob, cancel_prob
+    [simulation]  policies, samples, seed, reoptimize
+    [[groups]]    a group request to quote (see ``group_quote``)
+    [history]     bookings, transactions (CSV/Parquet paths relative to the file)
+"""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from ..errors import InputError
-from ._network import Network
+from ._generators import hub_network
+from ._network import Network, _number
+from ._streams import CURVES, CustomerStreams, auto_periods
 from ._topaloglu import read_topaloglu
 
-__all__ = ["Scenario", "load_scenario"]
+__all__ = ["POLICY_NAMES", "Behaviour", "Scenario", "SimulationSettings", "load_scenario"]
+
+POLICY_NAMES = ("fcfs", "emsr-b", "davn", "dlp", "rlp", "dp-decomposition", "dp", "hindsight")
+KINDS = ("hotel", "airline", "network")
+
+
+@dataclass(frozen=True, eq=False)
+class Behaviour:
+    """What happens to bookings between sale and service.
+
+    Attributes
+    ----------
+    cancel_prob : ndarray, shape (n,)
+        Probability that a booking of each product cancels before service (refunded,
+        capacity returned).
+    show_prob : ndarray, shape (n,)
+        Probability that a kept booking shows up (no-shows pay and use nothing).
+    denied_cost : float
+        Cost of denying service to one shown customer on one resource (money).
+    spoilage_cost : float or None
+        Cost of one empty unit at service (money); with it, policies sell up to the
+        cost-optimal overbooking limit instead of the physical capacity.
+    """
+
+    cancel_prob: NDArray[np.float64]
+    show_prob: NDArray[np.float64]
+    denied_cost: float = 0.0
+    spoilage_cost: float | None = None
+
+    @classmethod
+    def none(cls, n: int) -> Behaviour:
+        """Every booking kept and shown."""
+        return cls(np.zeros(n), np.ones(n))
+
+
+@dataclass(frozen=True)
+class SimulationSettings:
+    """Defaults for simulating a scenario (the CLI's options override them)."""
+
+    policies: tuple[str, ...] = ("fcfs", "davn", "dlp", "dp-decomposition", "hindsight")
+    samples: int = 200
+    seed: int = 0
+    reoptimize: int = 1
 
 
 @dataclass(frozen=True, eq=False)
 class Scenario:
-    """A network and the demand it faces.
+    """A network, the customers it faces and what to simulate.
 
     Attributes
     ----------
@@ -27,30 +89,58 @@ class Scenario:
         Short name, by default the file name without extension.
     network : Network
         Resources, products and segments.
-    demand : pandas.Series
-        Expected demand over the booking horizon by product id (units).
-    arrival_probs : ndarray, shape (T, n), or None
-        For period-based scenarios: probability that the one request of period ``t``
-        (0 = start of the horizon) is for product ``j``; rows sum to at most 1.
+    customers : CustomerStreams
+        Who asks for what and when.
+    behaviour : Behaviour
+        Cancellations, shows and overbooking costs.
+    settings : SimulationSettings
+        Policies, samples, seed and re-optimization count.
+    kind : str
+        ``"hotel"`` (reports ADR and RevPAR), ``"airline"`` or ``"network"``.
+    groups : tuple of dict
+        Group requests to quote in the report.
+    history : dict of str to Path
+        Booking history (``bookings``) and CRM data (``transactions``) files.
     """
 
     name: str
     network: Network
-    demand: pd.Series
-    arrival_probs: np.ndarray | None = None
+    customers: CustomerStreams
+    behaviour: Behaviour = None  # type: ignore[assignment]
+    settings: SimulationSettings = field(default_factory=SimulationSettings)
+    kind: str = "network"
+    groups: tuple[dict[str, Any], ...] = ()
+    history: dict[str, Path] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.behaviour is None:
+            object.__setattr__(self, "behaviour", Behaviour.none(len(self.network.products)))
+        if self.kind not in KINDS:
+            raise InputError("kind", f"must be one of {KINDS}, got {self.kind!r}")
+
+    @cached_property
+    def demand(self) -> pd.Series:
+        """Expected demand over the horizon by product id (units)."""
+        return pd.Series(
+            self.customers.product_demand(0.0), index=self.network.product_ids, name="demand"
+        )
+
+    @cached_property
+    def arrival_probs(self) -> NDArray[np.float64]:
+        """Per-period request probability by product, shape (periods, n)."""
+        return self.customers.product_period_probs()
 
     @property
-    def periods(self) -> int | None:
-        """Number of booking periods for period-based scenarios, else ``None``."""
-        return None if self.arrival_probs is None else int(self.arrival_probs.shape[0])
+    def periods(self) -> int:
+        """Number of booking periods."""
+        return self.customers.periods
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file.
 
     ``.txt`` files are read as Topaloglu (2009) network RM instances; ``.toml`` files
-    hold ``[[resources]]``, ``[[segments]]`` and ``[[products]]`` tables as in
-    :meth:`Network.from_records`, each product with an optional expected ``demand``.
+    use the project's scenario format (see the module docstring and the README).
 
     Parameters
     ----------
@@ -66,25 +156,187 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputError("path", f"no such file: {p}")
     if p.suffix.lower() == ".txt":
         network, probs = read_topaloglu(p)
-        demand = pd.Series(probs.sum(axis=0), index=network.product_ids, name="demand")
-        return Scenario(p.stem, network, demand, probs)
+        streams = CustomerStreams.independent(probs, network.product_ids)
+        return Scenario(p.stem, network, streams, kind="airline")
     if p.suffix.lower() == ".toml":
         try:
             data = tomllib.loads(p.read_text())
         except tomllib.TOMLDecodeError as exc:
             raise InputError(str(p), f"is not valid TOML ({exc})") from None
-        return _from_toml(p.stem, data)
+        return _from_toml(p, data)
     raise InputError("path", f"unsupported scenario file {p.name!r}; use .toml or .txt")
 
 
-def _from_toml(default_name: str, data: dict[str, Any]) -> Scenario:
-    products = data.get("products", [])
-    network = Network.from_records(data.get("resources", []), products, data.get("segments"))
-    demand = pd.Series(
-        network.demand_vector(
-            {str(p["id"]): p.get("demand", 0.0) for p in products}, "products.demand"
-        ),
-        index=network.product_ids,
-        name="demand",
+def _curve(where: str, value: Any) -> tuple[float, float]:
+    if isinstance(value, str):
+        if value not in CURVES:
+            raise InputError(
+                where, f"unknown curve {value!r}; use one of {sorted(CURVES)} or [a, b]"
+            )
+        return CURVES[value]
+    if isinstance(value, list | tuple) and len(value) == 2:
+        a, b = (_number(where, v, nonnegative=True) for v in value)
+        if a <= 0 or b <= 0:
+            raise InputError(where, "Beta shape parameters must be positive")
+        return a, b
+    raise InputError(where, f"must be a curve name or [a, b], got {value!r}")
+
+
+def _from_toml(path: Path, data: dict[str, Any]) -> Scenario:
+    name = str(data.get("name", path.stem))
+    kind = str(data.get("kind", "network"))
+    default_curve = _curve("curve", data.get("curve", "uniform"))
+    periods = data.get("periods")
+    if periods is not None:
+        periods = int(_number("periods", periods, nonnegative=True, integer=True))
+        if periods < 1:
+            raise InputError("periods", "must be at least 1")
+
+    probs = None
+    if "topaloglu" in data:
+        file = _relative(path, data["topaloglu"].get("file"), "topaloglu.file")
+        network, probs = read_topaloglu(file)
+        curves = None
+    elif "generator" in data:
+        gen = dict(data["generator"])
+        if gen.pop("type", "hub") != "hub":
+            raise InputError("generator.type", 'only "hub" is supported')
+        try:
+            network, demand, curves = hub_network(**gen)
+        except TypeError as exc:
+            raise InputError("generator", str(exc)) from None
+        records = [
+            {"id": pid, "demand": float(d)}
+            for pid, d in zip(network.product_ids, demand, strict=True)
+        ]
+    else:
+        records = data.get("products", [])
+        network = Network.from_records(data.get("resources", []), records, data.get("segments"))
+        curves = None
+
+    n = len(network.products)
+    if probs is not None:
+        streams = CustomerStreams.independent(probs, network.product_ids)
+    else:
+        streams = _streams(data, network, records, default_curve, curves, periods)
+    return Scenario(
+        name=name,
+        network=network,
+        customers=streams,
+        behaviour=_behaviour(data, network, n),
+        settings=_settings(data.get("simulation", {})),
+        kind=kind,
+        groups=tuple(data.get("groups", [])),
+        history={k: _relative(path, v, f"history.{k}") for k, v in data.get("history", {}).items()},
     )
-    return Scenario(str(data.get("name", default_name)), network, demand)
+
+
+def _streams(
+    data: dict[str, Any],
+    network: Network,
+    records: list[dict[str, Any]],
+    default_curve: tuple[float, float],
+    generated_curves: NDArray[np.float64] | None,
+    periods: int | None,
+) -> CustomerStreams:
+    prices = network.prices
+    sets, names, means, curves = [], [], [], []
+    for i, rec in enumerate(records):
+        mean = _number(f"products[{i}].demand", rec.get("demand", 0.0), nonnegative=True)
+        if mean > 0:
+            j = network.product_index[str(rec["id"])]
+            sets.append(np.array([j]))
+            names.append(str(rec["id"]))
+            means.append(mean)
+            if generated_curves is not None:
+                curves.append(tuple(generated_curves[j]))
+            else:
+                curves.append(_curve(f"products[{i}].curve", rec.get("curve", default_curve)))
+    for i, rec in enumerate(data.get("customers", [])):
+        where = f"customers[{i}]"
+        wanted = rec.get("products")
+        if not isinstance(wanted, list) or not wanted:
+            raise InputError(f"{where}.products", "needs a list of product ids")
+        unknown = [w for w in wanted if w not in network.product_index]
+        if unknown:
+            raise InputError(f"{where}.products", f"unknown product id(s): {unknown[:5]}")
+        idx = np.array([network.product_index[w] for w in wanted])
+        sets.append(idx[np.argsort(prices[idx], kind="stable")])
+        names.append(str(rec.get("name", f"customers{i}")))
+        means.append(_number(f"{where}.mean", rec.get("mean"), nonnegative=True))
+        curves.append(_curve(f"{where}.curve", rec.get("curve", default_curve)))
+    if not sets:
+        raise InputError("products", "no demand: give products a demand or add [[customers]]")
+    mean = np.array(means)
+    shape = np.array(curves, dtype=np.float64)
+    return CustomerStreams(
+        choice_sets=tuple(sets),
+        names=tuple(names),
+        mean=mean,
+        curves=shape,
+        probs=None,
+        periods=periods or auto_periods(mean, shape),
+        n_products=len(network.products),
+    )
+
+
+def _behaviour(data: dict[str, Any], network: Network, n: int) -> Behaviour:
+    ob = data.get("overbooking", {})
+    show = _number("overbooking.show_prob", ob.get("show_prob", 1.0), nonnegative=True)
+    cancel = _number("overbooking.cancel_prob", ob.get("cancel_prob", 0.0), nonnegative=True)
+    by_segment = {}
+    for i, s in enumerate(data.get("segments", []) or []):
+        by_segment[str(s.get("id"))] = (
+            _number(f"segments[{i}].show_prob", s.get("show_prob", show), nonnegative=True),
+            _number(f"segments[{i}].cancel_prob", s.get("cancel_prob", cancel), nonnegative=True),
+        )
+    pairs = [by_segment.get(p.segment, (show, cancel)) for p in network.products]
+    show_prob = np.array([s for s, _ in pairs])
+    cancel_prob = np.array([c for _, c in pairs])
+    if np.any(show_prob > 1) or np.any(show_prob <= 0):
+        raise InputError("show_prob", "must lie in (0, 1]")
+    if np.any(cancel_prob >= 1):
+        raise InputError("cancel_prob", "must lie in [0, 1)")
+    denied = _number("overbooking.denied_cost", ob.get("denied_cost", 0.0), nonnegative=True)
+    spoil = ob.get("spoilage_cost")
+    spoil = None if spoil is None else _number("overbooking.spoilage_cost", spoil, nonnegative=True)
+    return Behaviour(cancel_prob, show_prob, denied, spoil)
+
+
+def _settings(sim: dict[str, Any]) -> SimulationSettings:
+    base = SimulationSettings()
+    policies = tuple(sim.get("policies", base.policies))
+    bad = [p for p in policies if p not in POLICY_NAMES]
+    if bad:
+        raise InputError("simulation.policies", f"unknown policy {bad[0]!r}; use {POLICY_NAMES}")
+    return SimulationSettings(
+        policies=policies,
+        samples=int(
+            _number(
+                "simulation.samples",
+                sim.get("samples", base.samples),
+                nonnegative=True,
+                integer=True,
+            )
+        ),
+        seed=int(
+            _number("simulation.seed", sim.get("seed", base.seed), nonnegative=True, integer=True)
+        ),
+        reoptimize=int(
+            _number(
+                "simulation.reoptimize",
+                sim.get("reoptimize", base.reoptimize),
+                nonnegative=True,
+                integer=True,
+            )
+        ),
+    )
+
+
+def _relative(base: Path, value: Any, where: str) -> Path:
+    if not isinstance(value, str) or not value:
+        raise InputError(where, "needs a file path")
+    p = (base.parent / value).resolve()
+    if not p.is_file():
+        raise InputError(where, f"no such file: {p}")
+    return p

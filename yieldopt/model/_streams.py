@@ -1,0 +1,167 @@
+"""Customer streams: who asks for what, and when, over the booking horizon.
+
+A stream is a kind of customer with a *choice set*: the products they would buy,
+sorted by ascending price. With one product in the set, demand is independent;
+with several, the customer buys down — takes the cheapest product that is open.
+
+Arrival timing is either per period (``probs``, shape (T, K): at most one request
+per period, as in the Topaloglu instances) or continuous (``mean`` requests per
+stream over the horizon, a Poisson process whose arrival times follow a
+Beta(a, b) *curve* on the horizon [0, 1)). Both give per-period probabilities for
+the dynamic programs on ``periods`` periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy import stats
+
+from ..errors import InputError
+
+__all__ = ["CURVES", "CustomerStreams", "auto_periods"]
+
+# Named arrival curves: Beta(a, b) shapes of arrival time over the horizon (0 = opening).
+CURVES: dict[str, tuple[float, float]] = {
+    "uniform": (1.0, 1.0),
+    "early": (1.0, 2.5),
+    "late": (2.5, 1.0),
+    "very-late": (4.0, 1.0),
+    "middle": (2.0, 2.0),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class CustomerStreams:
+    """Customer streams of a scenario.
+
+    Attributes
+    ----------
+    choice_sets : tuple of ndarray
+        Per stream, product positions sorted by ascending price.
+    names : tuple of str
+        Stream names.
+    mean : ndarray, shape (K,)
+        Expected requests per stream over the horizon.
+    curves : ndarray, shape (K, 2), or None
+        Beta(a, b) arrival-time shapes (continuous timing), or ``None`` with ``probs``.
+    probs : ndarray, shape (T, K), or None
+        Per-period request probabilities (period timing), or ``None`` with ``curves``.
+    periods : int
+        Number of periods ``T`` for dynamic programs (and ``probs``).
+    n_products : int
+        Number of products in the network.
+    """
+
+    choice_sets: tuple[NDArray[np.int64], ...]
+    names: tuple[str, ...]
+    mean: NDArray[np.float64]
+    curves: NDArray[np.float64] | None
+    probs: NDArray[np.float64] | None
+    periods: int
+    n_products: int
+
+    def __post_init__(self) -> None:
+        k = len(self.choice_sets)
+        if self.mean.shape != (k,) or len(self.names) != k:
+            raise InputError("customers", "mean, names and choice sets need one entry per stream")
+        if (self.curves is None) == (self.probs is None):
+            raise InputError("customers", "give either arrival curves or per-period probabilities")
+        if self.probs is not None and self.probs.shape != (self.periods, k):
+            raise InputError("customers", f"probs must have shape ({self.periods}, {k})")
+        for i, cs in enumerate(self.choice_sets):
+            if cs.size == 0 or np.any((cs < 0) | (cs >= self.n_products)):
+                raise InputError(f"customers[{i}].products", "needs at least one known product")
+
+    @classmethod
+    def independent(cls, probs: NDArray[np.float64], names: list[str]) -> CustomerStreams:
+        """One stream per product with per-period probabilities, shape (T, n)."""
+        n = probs.shape[1]
+        return cls(
+            choice_sets=tuple(np.array([j]) for j in range(n)),
+            names=tuple(names),
+            mean=probs.sum(axis=0),
+            curves=None,
+            probs=probs,
+            periods=probs.shape[0],
+            n_products=n,
+        )
+
+    @property
+    def buy_down(self) -> bool:
+        """Whether some stream chooses among several products."""
+        return any(cs.size > 1 for cs in self.choice_sets)
+
+    @cached_property
+    def choice_matrix(self) -> NDArray[np.int64]:
+        """Choice sets padded with -1, shape (K, L)."""
+        width = max(cs.size for cs in self.choice_sets)
+        out = np.full((len(self.choice_sets), width), -1, dtype=np.int64)
+        for i, cs in enumerate(self.choice_sets):
+            out[i, : cs.size] = cs
+        return out
+
+    @cached_property
+    def to_products(self) -> sp.csr_array:
+        """Stream → product map, shape (n, K).
+
+        A stream's demand counts for the *last* (most expensive) product of its
+        choice set: what the customer would pay at most.
+        """
+        top = np.array([cs[-1] for cs in self.choice_sets])
+        k = top.size
+        return sp.csr_array((np.ones(k), (top, np.arange(k))), shape=(self.n_products, k))
+
+    def cdf(self, frac: float | NDArray[np.float64]) -> NDArray[np.float64]:
+        """Share of each stream's requests arriving before horizon fraction ``frac``, (K,)."""
+        if self.curves is not None:
+            return stats.beta.cdf(np.clip(frac, 0.0, 1.0), self.curves[:, 0], self.curves[:, 1])
+        t = int(np.ceil(np.clip(frac, 0.0, 1.0) * self.periods - 1e-9))
+        total = np.where(self.mean > 0, self.mean, 1.0)
+        return self.probs[:t].sum(axis=0) / total
+
+    def remaining_mean(self, frac: float) -> NDArray[np.float64]:
+        """Return expected requests per stream from horizon fraction ``frac`` on, shape (K,)."""
+        return self.mean * (1.0 - self.cdf(frac))
+
+    def product_demand(self, frac: float = 0.0) -> NDArray[np.float64]:
+        """Return expected remaining demand per product from ``frac`` on, shape (n,)."""
+        return self.to_products @ self.remaining_mean(frac)
+
+    def period_probs(self, max_cells: int = 50_000_000) -> NDArray[np.float64]:
+        """Per-period request probabilities per stream, shape (T, K)."""
+        if self.probs is not None:
+            return self.probs
+        if self.periods * len(self.choice_sets) > max_cells:
+            raise InputError("periods", "too many periods × streams for per-period probabilities")
+        edges = np.linspace(0.0, 1.0, self.periods + 1)
+        cdf = stats.beta.cdf(edges[:, None], self.curves[:, 0], self.curves[:, 1])
+        return np.diff(cdf, axis=0) * self.mean
+
+    def product_period_probs(self) -> NDArray[np.float64]:
+        """Per-period request probabilities per product, shape (T, n) (see ``to_products``)."""
+        return (self.to_products @ self.period_probs().T).T
+
+
+def auto_periods(
+    mean: NDArray[np.float64], curves: NDArray[np.float64], target: float = 0.3
+) -> int:
+    """Fewest periods (at least 50) with at most ``target`` expected requests in any period.
+
+    Streams sharing a curve are pooled, so the cost grows with the number of distinct
+    curves, not of streams.
+    """
+    shapes, which = np.unique(curves, axis=0, return_inverse=True)
+    pooled = np.bincount(which.ravel(), weights=mean, minlength=len(shapes))
+    periods = max(50, int(np.ceil(mean.sum() / target)))
+    while periods < 50_000_000:
+        edges = np.linspace(0.0, 1.0, periods + 1)
+        cdf = stats.beta.cdf(edges[:, None], shapes[:, 0], shapes[:, 1])
+        if (np.diff(cdf, axis=0) @ pooled).max() <= target:
+            return periods
+        periods *= 2
+    raise InputError("customers", "arrival curves too peaked to discretize")
