@@ -5,6 +5,23 @@ an underscore are private.
 """
 
 from .errors import InfeasibleError, InputError, SolverError, YieldoptError
+from .forecast import (
+    BacktestResult,
+    SyntheticHistory,
+    Unconstrained,
+    backtest_forecasts,
+    booking_curves,
+    cancellation_rates,
+    final_demand,
+    forecast_demand,
+    forecast_pickup,
+    forecast_smoothing,
+    load_closures,
+    load_history,
+    synthetic_history,
+    total_demand,
+    unconstrain,
+)
 from .model import Network, Product, Resource, Scenario, Segment, load_scenario
 from .optimize import (
     DAVNResult,
@@ -44,10 +61,19 @@ from .optimize import (
     rlp,
     single_leg_dp,
 )
+from .segments import (
+    SyntheticTransactions,
+    load_transactions,
+    rfm_tiers,
+    segment_records,
+    segment_values,
+    synthetic_transactions,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BacktestResult",
     "DAVNResult",
     "DLPResult",
     "DecompositionResult",
@@ -65,11 +91,17 @@ __all__ = [
     "Scenario",
     "Segment",
     "SolverError",
+    "SyntheticHistory",
+    "SyntheticTransactions",
+    "Unconstrained",
     "YieldoptError",
     "__version__",
     "authorized_capacity",
     "available_solvers",
+    "backtest_forecasts",
+    "booking_curves",
     "booking_limits",
+    "cancellation_rates",
     "compare_single_leg",
     "davn",
     "demand_pmf",
@@ -81,10 +113,17 @@ __all__ = [
     "emsr_b_mr",
     "expected_revenue",
     "fare_adjustment",
+    "final_demand",
+    "forecast_demand",
+    "forecast_pickup",
+    "forecast_smoothing",
     "get_solver",
     "group_quote",
     "littlewood",
+    "load_closures",
+    "load_history",
     "load_scenario",
+    "load_transactions",
     "los_controls",
     "los_table",
     "min_los",
@@ -93,6 +132,13 @@ __all__ = [
     "overbooking_limit",
     "overbooking_limit_empirical",
     "overbooking_limit_service",
+    "rfm_tiers",
     "rlp",
+    "segment_records",
+    "segment_values",
     "single_leg_dp",
+    "synthetic_history",
+    "synthetic_transactions",
+    "total_demand",
+    "unconstrain",
 ]

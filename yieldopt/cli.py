@@ -298,7 +298,7 @@ def forecast(
     """Forecast remaining demand per product, service date and days-before bucket."""
     from datetime import timedelta
 
-    from .forecast import backtest as run_backtest
+    from .forecast import backtest_forecasts as run_backtest
     from .forecast import forecast_demand, load_closures, load_history, total_demand
 
     try:

@@ -4,7 +4,7 @@ The tables follow a long-format contract (see :mod:`._history` and
 :mod:`._forecast`); every function takes and returns pandas frames and numpy arrays.
 """
 
-from ._backtest import BacktestResult, backtest
+from ._backtest import BacktestResult, backtest_forecasts
 from ._buckets import DEFAULT_DCPS
 from ._curves import booking_curves, cancellation_rates, final_demand
 from ._forecast import (
@@ -39,7 +39,7 @@ __all__ = [
     "BacktestResult",
     "SyntheticHistory",
     "Unconstrained",
-    "backtest",
+    "backtest_forecasts",
     "booking_curves",
     "cancellation_rates",
     "final_demand",

@@ -26,7 +26,7 @@ from ._forecast import FORECAST_METHODS, DateLike, forecast_cube, parse_day, tot
 from ._history import validate_closures, validate_history
 from ._unconstrain import UNCONSTRAIN_METHODS
 
-__all__ = ["BacktestResult", "backtest"]
+__all__ = ["BacktestResult", "backtest_forecasts"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class BacktestResult:
     detail: pd.DataFrame
 
 
-def backtest(
+def backtest_forecasts(
     history: pd.DataFrame,
     methods: Sequence[str] = FORECAST_METHODS,
     *,
