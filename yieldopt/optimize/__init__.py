@@ -8,7 +8,15 @@ from ._emsr import emsr_a, emsr_b, littlewood
 from ._fare_adjustment import FareAdjustment, efficient_frontier, emsr_b_mr, fare_adjustment
 from ._groups import GroupQuote, GroupRequest, group_quote
 from ._los import los_controls, los_table, min_los
-from ._lp import LinearProgram, LPSolution, Solver, available_solvers, get_solver, shadow_prices
+from ._lp import (
+    LinearProgram,
+    LPSolution,
+    Solver,
+    WarmDLP,
+    available_solvers,
+    get_solver,
+    shadow_prices,
+)
 from ._network_lp import DLPResult, RLPResult, dlp, dlp_arrays, rlp
 from ._overbooking import (
     authorized_capacity,
@@ -39,6 +47,7 @@ __all__ = [
     "ProtectionLevels",
     "RLPResult",
     "Solver",
+    "WarmDLP",
     "authorized_capacity",
     "available_solvers",
     "booking_limits",

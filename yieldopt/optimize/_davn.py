@@ -75,6 +75,7 @@ def davn(
     *,
     n_classes: int = 10,
     capacity: Mapping[str, float] | ArrayLike | None = None,
+    bid_prices: Mapping[str, float] | pd.Series | ArrayLike | None = None,
     solver: str | Solver | None = None,
 ) -> DAVNResult:
     """Virtual-nesting controls from displacement-adjusted pseudo-values and EMSR-b.
@@ -93,6 +94,9 @@ def davn(
         equal-width bands between 0 and the resource's highest pseudo-value.
     capacity : mapping or array_like, optional
         Capacity to use instead of the network's (e.g. authorized capacity).
+    bid_prices : mapping, Series or array_like, optional
+        Displacement prices by resource id (or in resource order) instead of the
+        DLP's; zeros give leg-based EMSR-b on full product values.
     solver : str or Solver, optional
         LP solver for the DLP bid prices.
 
@@ -105,7 +109,14 @@ def davn(
     mean = network.demand_vector(demand)
     var = mean if stds is None else network.demand_vector(stds, "stds") ** 2
     cap = _capacity(network, capacity)
-    bid = dlp(network, mean, capacity=cap, solver=solver).bid_prices.to_numpy()
+    if bid_prices is None:
+        bid = dlp(network, mean, capacity=cap, solver=solver).bid_prices.to_numpy()
+    elif isinstance(bid_prices, Mapping | pd.Series):
+        bid = pd.Series(bid_prices, dtype=float).reindex(network.resource_ids).to_numpy()
+    else:
+        bid = np.asarray(bid_prices, dtype=np.float64)
+    if bid.shape != (len(network.resources),) or not np.all(np.isfinite(bid)) or np.any(bid < 0):
+        raise InputError("bid_prices", "needs a finite, non-negative price for every resource")
     a = network.incidence.tocsc()
     m, n = a.shape
     # Pseudo-value of product j on resource i: its value less the bid prices of its other resources.

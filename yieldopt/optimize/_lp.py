@@ -36,6 +36,7 @@ __all__ = [
     "LPSolution",
     "LinearProgram",
     "Solver",
+    "WarmDLP",
     "available_solvers",
     "get_solver",
     "shadow_prices",
@@ -374,3 +375,89 @@ def get_solver(solver: str | Solver | None = None) -> Solver:
             "solver", f"needs a name or an object with .name and .solve(lp), got {solver!r}"
         )
     return solver
+
+
+class WarmDLP:
+    """One network LP kept in HiGHS and re-solved as capacity and demand change.
+
+    Re-optimization during a booking horizon solves the same LP many times with new
+    right-hand sides (remaining capacity) and column bounds (remaining demand).
+    Keeping the model and its basis in HiGHS lets the dual simplex start from the
+    previous optimum, which is far cheaper than building and solving from scratch.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n,)
+        Objective coefficients (value per product).
+    incidence : sparse array, shape (m, n)
+        Resource × product incidence.
+    """
+
+    name = "highs-warm"
+
+    def __init__(self, values: NDArray[np.float64], incidence: sp.csr_array) -> None:
+        m, n = incidence.shape
+        self._values = np.asarray(values, dtype=np.float64)
+        self._positive = self._values > 0
+        self._lp = LinearProgram(self._values, incidence, np.zeros(m), np.zeros(n))
+        self._h = None
+        self._cols = np.arange(n, dtype=np.int32)
+        self._rows = np.arange(m, dtype=np.int32)
+
+    def _model(self):
+        if self._h is None:
+            import highspy
+
+            _silence_highs_banner()
+            h = highspy.Highs()
+            h.setOptionValue("output_flag", False)
+            h.setOptionValue("presolve", "off")
+            lp = self._lp
+            m, n = lp.matrix.shape
+            csc = sp.csc_array(lp.matrix)
+            model = highspy.HighsLp()
+            model.num_col_, model.num_row_ = n, m
+            model.sense_ = highspy.ObjSense.kMaximize
+            model.col_cost_ = lp.objective
+            model.col_lower_ = np.zeros(n)
+            model.col_upper_ = np.zeros(n)
+            model.row_lower_ = np.full(m, -highspy.kHighsInf)
+            model.row_upper_ = np.zeros(m)
+            model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, m
+            model.a_matrix_.start_ = csc.indptr.astype(np.int32)
+            model.a_matrix_.index_ = csc.indices.astype(np.int32)
+            model.a_matrix_.value_ = csc.data.astype(np.float64)
+            h.passModel(model)
+            self._h = h
+        return self._h
+
+    def solve(self, capacity: NDArray[np.float64], demand: NDArray[np.float64]) -> LPSolution:
+        """Re-solve with new capacity (shape (m,)) and demand (shape (n,)), warm-started."""
+        import highspy
+
+        h = self._model()
+        m, n = self._lp.matrix.shape
+        upper = np.where(self._positive, np.asarray(demand, dtype=np.float64), 0.0)
+        h.changeColsBounds(n, self._cols, np.zeros(n), upper)
+        h.changeRowsBounds(
+            m, self._rows, np.full(m, -highspy.kHighsInf), np.asarray(capacity, dtype=np.float64)
+        )
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            status = h.modelStatusToString(h.getModelStatus())
+            raise SolverError(f"highs-warm: solver stopped with status {status}")
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value)
+        return LPSolution(
+            objective=float(self._values @ x),
+            x=x,
+            duals=shadow_prices(np.asarray(sol.row_dual), sign=1, name=self.name),
+            solver=self.name,
+        )
+
+    def __getstate__(self) -> dict:
+        # The HiGHS object cannot cross process boundaries; workers rebuild it.
+        state = self.__dict__.copy()
+        state["_h"] = None
+        return state

@@ -78,7 +78,7 @@ def dlp_arrays(
     demand: NDArray[np.float64],
     solver: str | Solver | None = None,
 ) -> LPSolution:
-    """The DLP on plain arrays (for inner loops such as re-optimization in simulation).
+    """Solve the DLP on plain arrays (for inner loops such as re-optimization).
 
     Parameters
     ----------
