@@ -1,0 +1,247 @@
+"""Booking-control policies, vectorized over many booking states (sample paths) at once.
+
+Every policy answers one question for a batch of requests: *accept this product,
+given the remaining capacity?* The simulator has already checked that capacity
+is left on every resource the product uses; the policy adds the economic test.
+
+Interface (see :class:`Policy`):
+
+- ``reset(path_ids)`` computes initial controls for a batch of booking states;
+- ``reoptimize(rows, frac, remaining)`` recomputes them for some states at horizon
+  fraction ``frac`` (0 = opening of sales) from their remaining capacity;
+- ``accept(rows, products, periods, remaining)`` returns one bool per request.
+
+``remaining`` always carries a last column for the dummy resource ``m`` that
+padded product rows point to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import InputError
+from ..optimize import WarmDLP, davn, dp_decomposition
+from ._model import ControlModel
+
+__all__ = ["POLICIES", "Policy", "make_policy"]
+
+# Ties go to acceptance: solver noise must not turn an indifferent request away.
+_TOL = 1e-9
+
+
+class Policy:
+    """Base class: the interface every policy implements."""
+
+    name = "policy"
+
+    def __init__(self, model: ControlModel, seed: int = 0) -> None:
+        self.model = model
+        self.seed = seed
+
+    def reset(self, path_ids: NDArray[np.int64]) -> None:
+        """Compute initial controls for ``len(path_ids)`` booking states."""
+
+    def reoptimize(
+        self, rows: NDArray[np.int64], frac: float, remaining: NDArray[np.float64]
+    ) -> None:
+        """Recompute controls of states ``rows`` at horizon fraction ``frac``.
+
+        ``remaining`` has shape (len(rows), m + 1).
+        """
+
+    def accept(
+        self,
+        rows: NDArray[np.int64],
+        products: NDArray[np.int64],
+        periods: NDArray[np.int64],
+        remaining: NDArray[np.float64],
+    ) -> NDArray[np.bool_]:
+        """Return whether to sell one unit of ``products[i]`` in state ``rows[i]``, shape (Q,)."""
+        raise NotImplementedError
+
+
+class FCFS(Policy):
+    """First come, first served: sell while capacity lasts."""
+
+    name = "fcfs"
+
+    def accept(self, rows, products, periods, remaining):
+        return np.ones(rows.size, dtype=bool)
+
+
+class BidPrices(Policy):
+    """Bid-price control from the deterministic LP, re-solved on remaining capacity.
+
+    Accept ``j`` iff ``v_j >= Σ_{i in j} π_i``.
+    """
+
+    name = "dlp"
+
+    def reset(self, path_ids):
+        m = self.model
+        self._lp = WarmDLP(m.values, m.network.incidence)
+        self._ids = np.asarray(path_ids)
+        first = self._prices(m.authorized, 0.0, None)
+        self.bid = np.tile(np.append(first, 0.0), (len(path_ids), 1))
+
+    def _demand(self, frac: float, path_id: int | None, step: int) -> NDArray[np.float64]:
+        return self.model.customers.product_demand(frac)
+
+    def _prices(self, capacity, frac, path_id, step=0) -> NDArray[np.float64]:
+        return self._lp.solve(capacity, self._demand(frac, path_id, step)).duals
+
+    def reoptimize(self, rows, frac, remaining):
+        m = self.model.n_resources
+        demand = self._demand(frac, None, 0)
+        for r, rem in zip(rows, remaining, strict=True):
+            self.bid[r, :m] = self._lp.solve(rem[:m], demand).duals
+
+    def accept(self, rows, products, periods, remaining):
+        res = self.model.product_resources[products]
+        total = self.bid[rows[:, None], res].sum(axis=1)
+        return self.model.values[products] >= total - _TOL
+
+
+class RandomizedBidPrices(BidPrices):
+    """Randomized LP: bid prices averaged over LPs on Poisson-sampled remaining demand."""
+
+    name = "rlp"
+    samples = 10
+
+    def _prices(self, capacity, frac, path_id, step=0):
+        mean = self.model.customers.product_demand(frac)
+        # Opening prices (no path yet) use path slot 0 with step 0; paths use id + 1.
+        slot = 0 if path_id is None else int(path_id) + 1
+        rng = np.random.default_rng([self.seed, 7, slot, step])
+        draws = rng.poisson(mean, size=(self.samples, mean.size))
+        return np.mean(
+            [self._lp.solve(capacity, d.astype(np.float64)).duals for d in draws], axis=0
+        )
+
+    def reoptimize(self, rows, frac, remaining):
+        m = self.model.n_resources
+        step = round(frac * 1e6)
+        for r, rem in zip(rows, remaining, strict=True):
+            self.bid[r, :m] = self._prices(rem[:m], frac, self._ids[r], step)
+
+
+class VirtualNesting(Policy):
+    """DAVN: per-resource virtual classes by displacement-adjusted value, EMSR-b limits.
+
+    A product is sold when, on every resource it uses, more units remain than are
+    protected for the virtual classes above it.
+    """
+
+    name = "davn"
+    displacement = True
+
+    def reset(self, path_ids):
+        m = self.model
+        a = m.network.incidence.tocoo()
+        self._pairs = (a.row, a.col)
+        self._lp = WarmDLP(m.values, m.network.incidence)
+        first = self._thresholds(m.authorized, 0.0)
+        self.threshold = np.tile(first, (len(path_ids), 1, 1))
+
+    def _thresholds(self, capacity, frac) -> NDArray[np.float64]:
+        m = self.model
+        demand = m.customers.product_demand(frac)
+        bid = (
+            self._lp.solve(capacity, demand).duals if self.displacement else np.zeros(m.n_resources)
+        )
+        th = davn(m.network, demand, capacity=capacity, bid_prices=bid).thresholds
+        # Keep only each product's own resources, shape (n, R); the dummy resource never binds.
+        th = np.vstack([th, np.full((1, th.shape[1]), -np.inf)])
+        return th[m.product_resources, np.arange(m.n_products)[:, None]]
+
+    def reoptimize(self, rows, frac, remaining):
+        m = self.model.n_resources
+        for r, rem in zip(rows, remaining, strict=True):
+            self.threshold[r] = self._thresholds(rem[:m], frac)
+
+    def accept(self, rows, products, periods, remaining):
+        res = self.model.product_resources[products]
+        th = self.threshold[rows, products]
+        left = np.take_along_axis(remaining, res, axis=1)
+        return np.all(left > th, axis=1)
+
+
+class LegEMSRb(VirtualNesting):
+    """Leg-based EMSR-b: nested limits per resource on full product values (no displacement)."""
+
+    name = "emsr-b"
+    displacement = False
+
+
+class DecompositionBidPrices(Policy):
+    """Dynamic bid prices from per-resource DPs (computed once).
+
+    The tables already depend on time and remaining capacity, so re-optimization
+    keeps them.
+    """
+
+    name = "dp-decomposition"
+    single_resource = False
+
+    def reset(self, path_ids):
+        m = self.model
+        if self.single_resource and m.n_resources != 1:
+            raise InputError(
+                "policy", "'dp' is the exact DP of a single resource; use 'dp-decomposition'"
+            )
+        probs = m.customers.product_period_probs()
+        dec = dp_decomposition(m.network, probs, capacity=m.authorized, solver="highs")
+        periods = probs.shape[0]
+        width = int(m.authorized.max()) + 1
+        table = np.zeros((m.n_resources + 1, periods + 1, width))
+        for i, v in enumerate(dec.values):
+            table[i, :, : v.shape[1]] = v
+            table[i, :, v.shape[1] :] = v[:, -1:]
+        # Bid price of the x-th unit in period t: ΔV(t + 1, x); the dummy resource costs nothing.
+        self.marginal = np.concatenate(
+            [np.full((*table.shape[:2], 1), np.inf), np.diff(table, axis=2)], axis=2
+        )
+        self.marginal[-1] = 0.0
+        self.periods = periods
+
+    def accept(self, rows, products, periods, remaining):
+        res = self.model.product_resources[products]
+        left = np.take_along_axis(remaining, res, axis=1)
+        x = np.minimum(left, self.marginal.shape[2] - 1).astype(np.int64)
+        x[res == self.model.n_resources] = 0
+        t = np.minimum(periods + 1, self.periods)[:, None]
+        total = self.marginal[res, t, x].sum(axis=1)
+        return self.model.values[products] >= total - _TOL
+
+
+class SingleResourceDP(DecompositionBidPrices):
+    """The exact dynamic program of a single resource (Lee–Hersh)."""
+
+    name = "dp"
+    single_resource = True
+
+
+POLICIES: dict[str, Callable[..., Policy]] = {
+    p.name: p
+    for p in (
+        FCFS,
+        LegEMSRb,
+        VirtualNesting,
+        BidPrices,
+        RandomizedBidPrices,
+        DecompositionBidPrices,
+        SingleResourceDP,
+    )
+}
+
+
+def make_policy(name: str, model: ControlModel, seed: int = 0) -> Policy:
+    """Create a policy by name (``hindsight`` is computed by the simulator, not here)."""
+    if name not in POLICIES:
+        raise InputError(
+            "policy", f"unknown policy {name!r}; choose from {sorted(POLICIES)} or 'hindsight'"
+        )
+    return POLICIES[name](model, seed)

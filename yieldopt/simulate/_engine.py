@@ -1,0 +1,181 @@
+"""Play a policy along sample paths, all paths of a chunk in lockstep.
+
+At event index ``e`` every path handles its own ``e``-th event: a request (the
+customer takes the cheapest product of their choice set that has capacity and
+that the policy accepts) or a possible cancellation (capacity returned, price
+refunded). Re-optimization happens, per path, before its first event at or after
+each re-optimization time. At the end of the horizon kept bookings show up or not;
+shown customers beyond a resource's physical capacity are denied at a cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..control import ControlModel, Policy
+from ._paths import CANCEL, REQUEST, Paths
+
+__all__ = ["CURVE_BINS", "Outcome", "play", "settle"]
+
+CURVE_BINS = 20
+
+
+@dataclass(frozen=True, eq=False)
+class Outcome:
+    """Per-path results of one policy, arrays of shape (P,) unless noted.
+
+    Attributes
+    ----------
+    revenue : booking revenue of kept bookings minus denied-service cost (money)
+    value : value of kept bookings (price + segment adjustments) minus denied cost
+    booking_revenue : revenue of kept bookings (money)
+    units_sold : resource units of kept bookings (room-nights, seats)
+    occupied : shown customers served, resource units
+    denied : shown customers denied, resource units
+    denied_cost : cost of denied service (money)
+    spill : requests that did not turn into a booking
+    requests : requests
+    curve : shape (P, CURVE_BINS), bookings made per horizon bin (kept or not)
+    bid_prices : shape (K + 1, m) or None, mean bid prices at the opening and after each
+        of the K later re-optimizations (bid-price policies only)
+    """
+
+    revenue: NDArray[np.float64]
+    value: NDArray[np.float64]
+    booking_revenue: NDArray[np.float64]
+    units_sold: NDArray[np.float64]
+    occupied: NDArray[np.float64]
+    denied: NDArray[np.float64]
+    denied_cost: NDArray[np.float64]
+    spill: NDArray[np.float64]
+    requests: NDArray[np.float64]
+    curve: NDArray[np.float64]
+    bid_prices: NDArray[np.float64] | None = None
+
+
+def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.float64]) -> Outcome:
+    """Simulate ``policy`` on ``paths``; ``reopt`` holds re-optimization times in [0, 1)."""
+    p, width = paths.kind.shape
+    m = model.n_resources
+    res = model.product_resources
+    choice = model.customers.choice_matrix
+    remaining = np.empty((p, m + 1))
+    remaining[:, :m] = model.authorized
+    remaining[:, m] = np.inf
+    booked = np.full((p, width), -1, dtype=np.int64)
+    policy.reset(paths.path_ids)
+
+    # Event index at which each path passes each re-optimization time (t = 0 is the reset).
+    later = reopt[reopt > 0]
+    schedule: dict[int, list[tuple[NDArray[np.int64], int]]] = {}
+    for k, frac in enumerate(later):
+        at = (paths.time < frac).sum(axis=1)  # first event at or after frac
+        for e in np.unique(at):
+            schedule.setdefault(int(e), []).append((np.flatnonzero(at == e), k))
+    tracks = hasattr(policy, "bid")
+    bid_sum = np.zeros((later.size + 1, m))
+    if tracks:
+        bid_sum[0] = policy.bid[:, :m].sum(axis=0)
+    all_rows = np.arange(p)
+    for e in range(width + 1):
+        for rows, k in schedule.get(e, ()):
+            policy.reoptimize(rows, float(later[k]), remaining[rows])
+            if tracks:
+                bid_sum[k + 1] += policy.bid[rows, :m].sum(axis=0)
+        if e == width:
+            break
+        kind = paths.kind[:, e]
+        rows = all_rows[kind == REQUEST]
+        if rows.size:
+            stream = paths.stream[rows, e]
+            period = paths.period[rows, e]
+            chosen = np.full(rows.size, -1, dtype=np.int64)
+            open_ = np.ones(rows.size, dtype=bool)
+            for col in range(choice.shape[1]):
+                prod = choice[stream, col]
+                ask = open_ & (prod >= 0)
+                if not ask.any():
+                    break
+                idx = np.flatnonzero(ask)
+                pr = prod[idx]
+                rem = remaining[rows[idx]]
+                fits = np.all(np.take_along_axis(rem, res[pr], axis=1) >= 1, axis=1)
+                ok = np.zeros(idx.size, dtype=bool)
+                if fits.any():
+                    f = np.flatnonzero(fits)
+                    ok[f] = policy.accept(rows[idx[f]], pr[f], period[idx[f]], rem[f])
+                chosen[idx[ok]] = pr[ok]
+                open_[idx[ok]] = False
+            sold = chosen >= 0
+            if sold.any():
+                r, j = rows[sold], chosen[sold]
+                remaining[r[:, None], res[j]] -= 1
+                remaining[:, m] = np.inf
+                booked[r, e] = j
+        rows = all_rows[kind == CANCEL]
+        if rows.size:
+            req = paths.ref[rows, e]
+            j = booked[rows, req]
+            gone = (j >= 0) & (paths.cancel_u[rows, req] < model.cancel_prob[np.maximum(j, 0)])
+            if gone.any():
+                r, jj = rows[gone], j[gone]
+                remaining[r[:, None], res[jj]] += 1
+                remaining[:, m] = np.inf
+                booked[r, req[gone]] = -2
+    # Mean bid price per resource at the opening and after each re-optimization.
+    return settle(model, paths, booked, bid_sum / max(p, 1) if tracks else None)
+
+
+def settle(
+    model: ControlModel,
+    paths: Paths,
+    booked: NDArray[np.int64],
+    bid_prices: NDArray[np.float64] | None = None,
+) -> Outcome:
+    """Turn the bookings of each path into revenue, shows, denials and the other metrics.
+
+    ``booked[p, e]`` is the product sold at request event ``e`` (-1 none, -2 cancelled).
+    """
+    p = booked.shape[0]
+    m = model.n_resources
+    kept = booked >= 0
+    j = np.where(kept, booked, 0)
+    nres = (model.product_resources[j] < m).sum(axis=2)  # resources per product, (P, E)
+    shows = kept & (paths.show_u < model.show_prob[j])
+    booking_revenue = np.where(kept, model.prices[j], 0.0).sum(axis=1)
+    booking_value = np.where(kept, model.values[j], 0.0).sum(axis=1)
+    units_sold = np.where(kept, nres, 0).sum(axis=1)
+    # Shown customers per resource and path.
+    load = np.zeros((p, m + 1))
+    rr, ee = np.nonzero(shows)
+    if rr.size:
+        use = model.product_resources[booked[rr, ee]]
+        np.add.at(load, (np.repeat(rr, use.shape[1]), use.ravel()), 1.0)
+    load = load[:, :m]
+    denied_units = np.maximum(load - model.capacity, 0.0)
+    denied = denied_units.sum(axis=1)
+    denied_cost = denied * model.denied_cost
+    occupied = np.minimum(load, model.capacity).sum(axis=1)
+    made = booked != -1
+    requests = (paths.kind == REQUEST).sum(axis=1).astype(np.float64)
+    spill = requests - (made & (paths.kind == REQUEST)).sum(axis=1)
+    bins = np.minimum((paths.time * CURVE_BINS).astype(np.int64), CURVE_BINS - 1)
+    curve = np.zeros((p, CURVE_BINS))
+    rr, ee = np.nonzero(made & (paths.kind == REQUEST))
+    np.add.at(curve, (rr, bins[rr, ee]), 1.0)
+    return Outcome(
+        revenue=booking_revenue - denied_cost,
+        value=booking_value - denied_cost,
+        booking_revenue=booking_revenue,
+        units_sold=units_sold.astype(np.float64),
+        occupied=occupied,
+        denied=denied,
+        denied_cost=denied_cost,
+        spill=spill.astype(np.float64),
+        requests=requests,
+        curve=curve,
+        bid_prices=bid_prices,
+    )
