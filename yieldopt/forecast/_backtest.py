@@ -108,7 +108,8 @@ def backtest_forecasts(
         if o < first or o > end:
             raise InputError("origins", f"{o} lies outside the history ({first} .. {end})")
     d = as_dcps(dcps)
-    cube = build_cube(hist, clos, horizon=max(horizon, int(d[0])), through=max(days) + horizon)
+    through = max(days) + np.timedelta64(horizon, "D")
+    cube = build_cube(hist, clos, horizon=max(horizon, int(d[0])), through=through)
     rows = []
     for o in days:
         o_day = cube.day(o)

@@ -84,7 +84,8 @@ def make_targets(n_products: int, as_of_day: int, horizon: int, dcps: np.ndarray
     j = np.arange(h.size) - first  # bucket number within h: 0 = (h, largest DCP < h)
     # the edge below bucket j is the (j+1)-th largest DCP under h
     c = asc[np.repeat(below, n_buckets) - 1 - j]
-    a = np.where(j == 0, h, asc[np.repeat(below, n_buckets) - j])
+    above = np.minimum(np.repeat(below, n_buckets) - j, asc.size - 1)  # unused when j == 0
+    a = np.where(j == 0, h, asc[above])
     p = np.repeat(np.arange(n_products), h.size)
     tile = np.tile
     return Targets(

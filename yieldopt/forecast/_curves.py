@@ -160,6 +160,7 @@ def final_demand(
     clos = None if closures is None else validate_closures(closures)
     day = _as_of(hist, as_of)
     first = hist["service_date"].min()
+    products = np.sort(hist["product"].unique().astype(object))
     hist = hist[hist["service_date"].to_numpy().astype("datetime64[D]") <= day]
     status = hist["status"].to_numpy(dtype=object)
     q = hist["quantity"].to_numpy(dtype=np.float64)
@@ -173,7 +174,6 @@ def final_demand(
         }
     )
     sums = frame.groupby(["product", "service_date"], sort=True).sum()
-    products = np.sort(hist["product"].unique().astype(object)) if len(hist) else np.array([])
     dates = pd.date_range(first, pd.Timestamp(day), freq="D").as_unit("s")
     full = pd.MultiIndex.from_product([products, dates], names=["product", "service_date"])
     out = sums.reindex(full, fill_value=0.0).reset_index()
