@@ -28,7 +28,11 @@ def _independent_dlp(network, probs, n_paths, seed):
             if t in at:
                 demand = probs[t:].sum(axis=0)
                 lp = linprog(
-                    -fares, A_ub=a, b_ub=left, bounds=list(zip([0] * n, demand)), method="highs"
+                    -fares,
+                    A_ub=a,
+                    b_ub=left,
+                    bounds=list(zip([0] * n, demand, strict=True)),
+                    method="highs",
                 )
                 bid = -lp.ineqlin.marginals
             j = int(np.searchsorted(cum[t], rng.random(), side="right"))
