@@ -317,8 +317,8 @@ def forecast(
     except YieldoptError as exc:
         raise _fail(exc) from None
     if backtest:
-        table = Table(title="Backtest, rolling origin (remaining demand per date)",
-                      title_justify="left")
+        console.print("Backtest on a rolling origin: remaining demand per product and date")
+        table = Table()
         for col in ("method", "forecasts", "MAE", "WAPE", "bias"):
             table.add_column(col, justify="left" if col == "method" else "right")
         for name, r in result.summary.iterrows():
@@ -332,10 +332,8 @@ def forecast(
     day = (first["ds"] - timedelta(days=int(first["days_before"]))).date()
     wide = total_demand(fc).pivot(index="ds", columns="unique_id")
     products = list(wide["mean"].columns)
-    table = Table(
-        title=f"Remaining demand as of {day}, {method.value} (mean ± std, units)",
-        title_justify="left",
-    )
+    console.print(f"Remaining demand as of {day}, {method.value} (mean ± std, units)")
+    table = Table()
     table.add_column("service date")
     for p in products:
         table.add_column(str(p), justify="right")
@@ -388,10 +386,8 @@ def segments(
         print(json.dumps({"values": values.reset_index().to_dict(orient="records"),
                           "records": records}, indent=2))
         return
-    table = Table(
-        title="Segment values (money per booking; margin = revenue + ancillary - cost to serve)",
-        title_justify="left",
-    )
+    console.print("Segment values, money per booking (margin = revenue + ancillary - cost)")
+    table = Table()
     cols = [
         ("bookings", "bookings", "{:,.0f}"),
         ("margin", "contribution_per_booking", "{:,.2f}"),
