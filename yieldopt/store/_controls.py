@@ -1,0 +1,247 @@
+"""Compiled controls: decide a request from a decision set without a solver or a database.
+
+:class:`Controls` turns a network and its current decision set into per-product tuples
+(resource positions, bid-price totals, nested limits) once, so deciding one request is a
+handful of dictionary look-ups and additions. The same rule serves the ``evaluate`` hot
+path (against an in-memory inventory snapshot) and bookings (whose capacity checks the
+store repeats atomically in the database).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..model import Network
+from ._records import BookingRequest, DecisionSet
+
+__all__ = ["Assessment", "Controls", "Decision"]
+
+# Bid prices come from an LP: a product priced exactly at its bid-price total (the
+# marginal product) must not be rejected by rounding noise in the duals.
+_REL_TOL = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """A request valued against the controls, before looking at inventory.
+
+    Attributes
+    ----------
+    product : str
+        Product id.
+    index : int
+        Product position in the network.
+    quantity : int
+        Units asked for.
+    price : float
+        Price per unit (money).
+    segment : str or None
+        Segment the value was computed for.
+    value : float
+        quantity × (price + segment adjustment) (money).
+    bid_price_total : float
+        quantity × Σ bid prices of the product's resources (money).
+    resources : tuple of int
+        Positions of the resources it uses, in resource-id order (the lock order).
+    limits : tuple of (int or None)
+        Nested limit on ``sold`` of each of those resources after the sale; ``None``
+        where only the authorized capacity applies.
+    price_ok : bool
+        Whether the bid-price rule (if it applies) accepts it.
+    """
+
+    product: str
+    index: int
+    quantity: int
+    price: float
+    segment: str | None
+    value: float
+    bid_price_total: float
+    resources: tuple[int, ...]
+    limits: tuple[int | None, ...]
+    price_ok: bool
+
+    @property
+    def margin(self) -> float:
+        """Value less the bid-price total (money)."""
+        return self.value - self.bid_price_total
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Outcome of deciding a request.
+
+    Attributes
+    ----------
+    accepted : bool
+        Accept or reject.
+    reason : str
+        ``"accepted"``, ``"bid_price"`` (value below the bid-price total),
+        ``"booking_limit"`` (a nested limit is reached) or ``"unavailable"`` (not enough
+        authorized capacity left on a resource).
+    assessment : Assessment
+        The valued request.
+    decision_version : int
+        Version of the decision set used (0: none published, first come first served).
+    """
+
+    accepted: bool
+    reason: str
+    assessment: Assessment
+    decision_version: int
+
+
+@dataclass(frozen=True, eq=False)
+class Controls:
+    """A network's current controls, compiled for fast decisions.
+
+    Build with :meth:`compile`; attributes are per product in network order.
+    """
+
+    network_id: str
+    network_revision: int
+    version: int
+    control: str
+    resource_ids: tuple[str, ...]
+    product_index: dict[str, int]
+    prices: tuple[float, ...]
+    segments: tuple[str | None, ...]
+    adjustments: dict[str, float]
+    uses: tuple[tuple[int, ...], ...]
+    route_bid: tuple[float, ...]
+    limits: tuple[tuple[int | None, ...], ...]
+
+    @classmethod
+    def compile(
+        cls,
+        network_id: str,
+        network_revision: int,
+        network: Network,
+        decisions: DecisionSet | None,
+    ) -> Controls:
+        """Compile a network and its decision set (``None``: first come, first served).
+
+        Parameters
+        ----------
+        network_id : str
+            Network id.
+        network_revision : int
+            Revision of ``network``.
+        network : Network
+            The network.
+        decisions : DecisionSet or None
+            Current decision set. Resources it does not name (added since) get a bid
+            price of 0; products it gives no limits have none.
+        """
+        ids = tuple(network.resource_ids)
+        bid = dict.fromkeys(ids, 0.0)
+        limits: dict[str, dict[str, int]] = {}
+        control, version = "fcfs", 0
+        if decisions is not None:
+            control, version = decisions.control, decisions.version
+            bid.update({k: float(v) for k, v in decisions.bid_prices.items() if k in bid})
+            limits = decisions.booking_limits
+        uses, route, lim = [], [], []
+        for p in network.products:
+            order = tuple(sorted(network.resource_index[r] for r in p.resources))
+            uses.append(order)
+            route.append(math.fsum(bid[ids[i]] for i in order))
+            own = limits.get(p.id, {})
+            lim.append(tuple(_limit(own.get(ids[i])) for i in order))
+        return cls(
+            network_id=network_id,
+            network_revision=network_revision,
+            version=version,
+            control=control,
+            resource_ids=ids,
+            product_index=dict(network.product_index),
+            prices=tuple(float(x) for x in network.prices),
+            segments=tuple(p.segment for p in network.products),
+            adjustments={s.id: s.adjustment for s in network.segments},
+            uses=tuple(uses),
+            route_bid=tuple(route),
+            limits=tuple(lim),
+        )
+
+    def assess(self, request: BookingRequest) -> Assessment:
+        """Value a request against the controls.
+
+        Parameters
+        ----------
+        request : BookingRequest
+            Product, quantity, optional price and segment.
+
+        Returns
+        -------
+        Assessment
+
+        Raises
+        ------
+        InputError
+            On an unknown product (field ``"product"``) or segment (``"segment"``).
+        """
+        j = self.product_index.get(request.product)
+        if j is None:
+            raise InputError("product", f"unknown product {request.product!r}")
+        seg = request.segment if request.segment is not None else self.segments[j]
+        if seg is None:
+            adjust = 0.0
+        elif seg in self.adjustments:
+            adjust = self.adjustments[seg]
+        else:
+            raise InputError("segment", f"unknown segment {seg!r}")
+        q = int(request.quantity)
+        price = self.prices[j] if request.price is None else float(request.price)
+        value = q * (price + adjust)
+        bid = q * self.route_bid[j]
+        ok = self.control != "bid-price" or value - bid >= -_REL_TOL * max(1.0, abs(value))
+        return Assessment(
+            product=request.product,
+            index=j,
+            quantity=q,
+            price=price,
+            segment=seg,
+            value=value,
+            bid_price_total=bid,
+            resources=self.uses[j],
+            limits=self.limits[j],
+            price_ok=ok,
+        )
+
+    def decide(
+        self, request: BookingRequest, sold: Sequence[int], authorized: Sequence[int]
+    ) -> Decision:
+        """Accept or reject a request against inventory counts.
+
+        Parameters
+        ----------
+        request : BookingRequest
+            The request.
+        sold, authorized : sequence of int, shape (m,)
+            Units sold and authorized per resource, in network order.
+
+        Returns
+        -------
+        Decision
+            The bid-price rule is checked first, then availability on every resource,
+            then the nested limits — the order bookings use.
+        """
+        a = self.assess(request)
+        reason = "accepted" if a.price_ok else "bid_price"
+        if a.price_ok:
+            for i, limit in zip(a.resources, a.limits, strict=True):
+                after = sold[i] + a.quantity
+                if after > authorized[i]:
+                    reason = "unavailable"
+                    break
+                if limit is not None and after > limit:
+                    reason = "booking_limit"
+                    break
+        return Decision(reason == "accepted", reason, a, self.version)
+
+
+def _limit(x: object) -> int | None:
+    return None if x is None else int(x)  # type: ignore[call-overload]

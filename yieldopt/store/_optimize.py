@@ -1,0 +1,339 @@
+"""From a stored network, forecast and inventory to a decision set or a group quote.
+
+This is the glue between the store and the numeric core: it takes the remaining
+capacity (authorized − sold), the forecast demand still to come and the optimization
+request, calls the core optimizers and lays their results out as a
+:class:`~yieldopt.store.DecisionSet` body. No database access happens here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from ..errors import InputError
+from ..model import Network
+from ..optimize import (
+    authorized_capacity,
+    booking_limits,
+    davn,
+    dlp,
+    emsr_b,
+    group_quote,
+    los_controls,
+    min_los,
+    rlp,
+)
+from ._records import Forecast
+
+__all__ = ["METHODS", "OptimizationRequest", "Overbooking", "compute_decisions", "quote_group"]
+
+#: Optimizers a decision set can come from.
+METHODS = ("dlp", "rlp", "davn", "emsr-b", "fcfs")
+
+_CONTROL = {"dlp": "bid-price", "rlp": "bid-price", "davn": "nested", "emsr-b": "nested"}
+
+
+@dataclass(frozen=True)
+class Overbooking:
+    """Overbooking parameters, the same for every resource.
+
+    Attributes
+    ----------
+    show_prob : float
+        Probability that a reservation shows up, in (0, 1].
+    denied_cost : float
+        Cost of denying a customer who shows (money).
+    spoilage_cost : float
+        Cost of a unit left empty (money).
+    cancel_prob : float
+        Probability that a reservation cancels before the day, in [0, 1).
+    """
+
+    show_prob: float
+    denied_cost: float
+    spoilage_cost: float
+    cancel_prob: float = 0.0
+
+
+@dataclass(frozen=True)
+class OptimizationRequest:
+    """What to optimize.
+
+    Attributes
+    ----------
+    method : str
+        One of :data:`METHODS`.
+    overbooking : Overbooking or None
+        When given, the authorized capacity of every resource is its cost-optimal
+        overbooking limit; otherwise it is the physical capacity.
+    samples : int
+        ``rlp``: number of sampled LPs.
+    seed : int
+        ``rlp``: random seed.
+    classes : int
+        ``davn``: virtual classes per resource.
+    """
+
+    method: str = "dlp"
+    overbooking: Overbooking | None = None
+    samples: int = 30
+    seed: int = 0
+    classes: int = 10
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise InputError("method", f"must be one of {list(METHODS)}, got {self.method!r}")
+        for name in ("samples", "classes"):
+            if int(getattr(self, name)) < 1:
+                raise InputError(name, "must be at least 1")
+
+    def work(self, n_products: int) -> int:
+        """Rough size of the run (LP columns solved), to choose between sync and background."""
+        return n_products * (self.samples if self.method == "rlp" else 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the request as a JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, body: Mapping[str, Any]) -> OptimizationRequest:
+        """Build from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        body : mapping
+            ``{"method", "overbooking"?, "samples"?, "seed"?, "classes"?}``.
+        """
+        ob = body.get("overbooking")
+        known = ("method", "samples", "seed", "classes")
+        return cls(
+            overbooking=None if ob is None else Overbooking(**ob),
+            **{k: body[k] for k in known if k in body},
+        )
+
+
+def _authorized(network: Network, ob: Overbooking | None) -> NDArray[np.int64]:
+    cap = network.capacity.astype(np.int64)
+    if ob is None:
+        return cap
+    return np.asarray(
+        authorized_capacity(
+            cap, ob.show_prob, ob.denied_cost, ob.spoilage_cost, cancel_prob=ob.cancel_prob
+        ),
+        dtype=np.int64,
+    )
+
+
+def _limits(
+    network: Network,
+    thresholds: NDArray[np.float64],
+    sold: NDArray[np.int64],
+    remaining: NDArray[np.int64],
+) -> dict[str, dict[str, int]]:
+    """Nested limits on ``sold`` from thresholds (units that must remain beyond a sale).
+
+    A product may sell while more than its threshold remains: with ``s`` units sold since
+    the optimization, ``R − s > θ`` ⇔ ``s + 1 <= ceil(R − θ)``; ``q`` units need
+    ``s + q <= ceil(R − θ)``. Expressed on the absolute ``sold`` counter.
+    """
+    out: dict[str, dict[str, int]] = {}
+    ids = network.resource_ids
+    for j, p in enumerate(network.products):
+        row = {}
+        for r in p.resources:
+            i = network.resource_index[r]
+            theta = thresholds[i, j]
+            room = 0 if not math.isfinite(theta) else math.ceil(remaining[i] - theta - 1e-9)
+            row[ids[i]] = int(sold[i] + min(max(room, 0), remaining[i]))
+        out[p.id] = row
+    return out
+
+
+def _emsr_b_thresholds(
+    network: Network, means: NDArray, stds: NDArray, remaining: NDArray
+) -> NDArray[np.float64]:
+    if len(network.resources) != 1:
+        raise InputError("method", "emsr-b needs a single-resource network; use davn")
+    v = network.values
+    live = v > 0
+    fares = np.unique(v[live])[::-1]  # distinct values, descending: one class each
+    theta = np.full((1, v.size), np.inf)
+    if fares.size == 0:
+        return theta
+    cls = np.searchsorted(-fares, -v[live])
+    mu = np.bincount(cls, weights=means[live], minlength=fares.size)
+    sd = np.sqrt(np.bincount(cls, weights=stds[live] ** 2, minlength=fares.size))
+    limits = booking_limits(emsr_b(fares, mu, sd), float(remaining[0]))
+    theta[0, live] = float(remaining[0]) - limits[cls]
+    return theta
+
+
+def _los(network: Network, bid: pd.Series) -> tuple[list[dict], list[dict]] | tuple[None, None]:
+    table = los_controls(network, bid)
+    if not pd.api.types.is_datetime64_any_dtype(table["arrival"]):
+        return None, None
+    arrival = table["arrival"].dt.strftime("%Y-%m-%d")
+    los = [
+        {"product": p, "arrival": a, "los": int(n), "open": bool(o)}
+        for p, a, n, o in zip(table["product"], arrival, table["los"], table["open"], strict=True)
+    ]
+    mins = min_los(table, by=None)
+    rows = [
+        {"arrival": a.strftime("%Y-%m-%d"), "min_los": None if np.isnan(m) else int(m)}
+        for a, m in mins.items()
+    ]
+    return los, rows
+
+
+def compute_decisions(
+    network: Network,
+    forecast: Forecast | None,
+    sold: NDArray[np.int64],
+    request: OptimizationRequest,
+) -> dict[str, Any]:
+    """Compute the controls of a network (the body of a decision set, without version).
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    forecast : Forecast or None
+        Demand still to come; required by every method but ``fcfs``.
+    sold : ndarray of int, shape (m,)
+        Units sold per resource; the optimizers work on ``authorized − sold``.
+    request : OptimizationRequest
+        Method and parameters.
+
+    Returns
+    -------
+    dict
+        ``method``, ``control``, ``objective``, ``bid_prices``, ``authorized``,
+        ``booking_limits``, ``allocation``, ``los``, ``min_los``, ``params``.
+
+    Raises
+    ------
+    InputError
+        On parameters the core rejects (e.g. ``overbooking.show_prob`` outside (0, 1]).
+    """
+    ob = request.overbooking
+    try:
+        authorized = _authorized(network, ob)
+    except InputError as exc:
+        raise InputError(f"overbooking.{exc.field}", str(exc).split(": ", 1)[-1]) from None
+    remaining = np.maximum(authorized - np.asarray(sold, dtype=np.int64), 0)
+    means, stds = (forecast or Forecast([])).totals()
+    known = network.product_index
+    mean = network.demand_vector({p: m for p, m in means.items() if p in known})
+    std = network.demand_vector({p: s for p, s in stds.items() if p in known}, "stds")
+    ids = network.resource_ids
+    out: dict[str, Any] = {
+        "method": request.method,
+        "control": _CONTROL.get(request.method, "fcfs"),
+        "objective": None,
+        "bid_prices": dict.fromkeys(ids, 0.0),
+        "authorized": {r: int(a) for r, a in zip(ids, authorized, strict=True)},
+        "booking_limits": {},
+        "allocation": {},
+        "los": None,
+        "min_los": None,
+        "params": request.to_dict(),
+    }
+    if request.method == "fcfs":
+        return out
+    if request.method == "rlp":
+        res = rlp(network, mean, n_samples=request.samples, seed=request.seed, capacity=remaining)
+        bid, objective = res.bid_prices, res.objective
+    else:
+        base = dlp(network, mean, capacity=remaining)
+        bid, objective = base.bid_prices, base.objective
+        out["allocation"] = {k: float(v) for k, v in base.allocation.items()}
+    if request.method == "davn":
+        thresholds = davn(
+            network, mean, std, n_classes=request.classes, capacity=remaining
+        ).thresholds
+        out["booking_limits"] = _limits(network, thresholds, sold, remaining)
+    elif request.method == "emsr-b":
+        thresholds = _emsr_b_thresholds(network, mean, std, remaining)
+        out["booking_limits"] = _limits(network, thresholds, sold, remaining)
+    out["objective"] = float(objective)
+    out["bid_prices"] = {k: float(v) for k, v in bid.items()}
+    out["los"], out["min_los"] = _los(network, bid)
+    return out
+
+
+def quote_group(
+    network: Network,
+    forecast: Forecast | None,
+    remaining: NDArray[np.int64],
+    request: Mapping[str, Any],
+    shift_days: int = 3,
+) -> dict[str, Any]:
+    """Quote a group against the remaining capacity and the forecast demand.
+
+    Parameters
+    ----------
+    network : Network
+        The network.
+    forecast : Forecast or None
+        Individual demand still to come (none when ``None``).
+    remaining : ndarray of int, shape (m,)
+        Units left per resource (authorized − sold).
+    request : mapping
+        ``{"units", "rate", "ancillary"?, "cost_to_serve"?, "alternatives"?}`` as in
+        :meth:`~yieldopt.optimize.GroupRequest.from_record`.
+    shift_days : int
+        Date shifts to quote (±1..±shift_days) for dated resource ids.
+
+    Returns
+    -------
+    dict
+        The quote's figures and its ``alternatives`` as records.
+    """
+    means, _ = (forecast or Forecast([])).totals()
+    known = network.product_index
+    mean = network.demand_vector({p: m for p, m in means.items() if p in known})
+    q = group_quote(network, mean, request, shift_days=shift_days, capacity=remaining)
+    alts = []
+    for rec in q.alternatives.to_dict(orient="records"):
+        shift = rec["shift_days"]
+        alts.append(
+            {
+                "label": str(rec["label"]),
+                "shift_days": None if pd.isna(shift) else int(shift),
+                "units": {str(k): float(v) for k, v in rec["units"].items()},
+                "total_units": float(rec["total_units"]),
+                "fits": bool(rec["fits"]),
+                "displaced_value": _num(rec["displaced_value"]),
+                "bid_price_displacement": _num(rec["bid_price_displacement"]),
+                "group_value": _num(rec["group_value"]),
+                "break_even_rate": _num(rec["break_even_rate"]),
+                "margin": _num(rec["margin"]),
+                "decision": str(rec["decision"]),
+            }
+        )
+    return {
+        "decision": q.decision,
+        "accept": q.accept,
+        "fits": q.fits,
+        "displaced_value": _num(q.displaced_value),
+        "group_value": _num(q.group_value),
+        "break_even_rate": _num(q.break_even_rate),
+        "margin": _num(q.margin),
+        "bid_price_displacement": _num(q.bid_price_displacement),
+        "reason": q.reason,
+        "bid_prices": {k: float(v) for k, v in q.bid_prices.items()},
+        "alternatives": alts,
+    }
+
+
+def _num(x: Any) -> float | None:
+    """Return a float for JSON: ``None`` for NaN or infinity."""
+    f = float(x)
+    return f if math.isfinite(f) else None

@@ -1,0 +1,179 @@
+"""Reads shared by the store's operations: one function per query, on a given connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row, select
+
+from ..model import Network
+from ._errors import NotFoundError
+from ._records import Booking, DecisionSet, Forecast, InventoryRow, OptimizationRun
+from ._schema import (
+    bookings,
+    decision_sets,
+    forecasts,
+    inventory,
+    networks,
+    optimization_runs,
+    products,
+    resources,
+    segments,
+)
+
+__all__ = [
+    "Head",
+    "booking_from_row",
+    "load_decisions",
+    "load_forecast",
+    "load_head",
+    "load_inventory",
+    "load_network",
+    "run_from_row",
+]
+
+
+@dataclass(frozen=True)
+class Head:
+    """The networks row: revisions and current decision version."""
+
+    id: str
+    revision: int
+    decision_version: int
+    forecast_revision: int
+
+
+def load_head(conn: Connection, network_id: str, lock: str | None = None) -> Head:
+    """Read a network's row; ``lock="share"`` or ``"update"`` locks it on PostgreSQL.
+
+    Raises
+    ------
+    NotFoundError
+        If there is no such network.
+    """
+    stmt = select(
+        networks.c.id,
+        networks.c.revision,
+        networks.c.decision_version,
+        networks.c.forecast_revision,
+    ).where(networks.c.id == network_id)
+    if lock is not None:
+        stmt = stmt.with_for_update(read=lock == "share")
+    row = conn.execute(stmt).first()
+    if row is None:
+        raise NotFoundError("network", network_id)
+    return Head(*row)
+
+
+def load_network(conn: Connection, network_id: str) -> Network:
+    """Rebuild the stored network (resources, products, segments in their order)."""
+    where = {"network_id": network_id}
+    res = conn.execute(
+        select(resources.c.id, resources.c.capacity)
+        .filter_by(**where)
+        .order_by(resources.c.position)
+    ).mappings()
+    prods = conn.execute(
+        select(products.c.id, products.c.resources, products.c.price, products.c.segment)
+        .filter_by(**where)
+        .order_by(products.c.position)
+    ).mappings()
+    segs = conn.execute(
+        select(
+            segments.c.id, segments.c.ancillary, segments.c.cost_to_serve, segments.c.future_value
+        )
+        .filter_by(**where)
+        .order_by(segments.c.position)
+    ).mappings()
+    return Network.from_records(list(res), list(prods), list(segs))
+
+
+def load_forecast(conn: Connection, network_id: str) -> Forecast | None:
+    """Return the stored forecast, or ``None`` if none was set."""
+    row = conn.execute(
+        select(forecasts.c.demand, forecasts.c.revision, forecasts.c.updated_at).where(
+            forecasts.c.network_id == network_id
+        )
+    ).first()
+    return None if row is None else Forecast(list(row.demand), row.revision, row.updated_at)
+
+
+def load_decisions(
+    conn: Connection, network_id: str, version: int | None = None
+) -> DecisionSet | None:
+    """Return a decision set (the latest when ``version`` is ``None``), or ``None``."""
+    stmt = select(decision_sets.c.body).where(decision_sets.c.network_id == network_id)
+    if version is None:
+        stmt = stmt.order_by(decision_sets.c.version.desc()).limit(1)
+    else:
+        stmt = stmt.where(decision_sets.c.version == version)
+    body = conn.execute(stmt).scalar_one_or_none()
+    return None if body is None else DecisionSet.from_dict(body)
+
+
+def load_inventory(conn: Connection, network_id: str) -> list[InventoryRow]:
+    """Inventory counts per resource, in network order."""
+    rows = conn.execute(
+        select(resources.c.id, resources.c.capacity, inventory.c.authorized, inventory.c.sold)
+        .join(
+            inventory,
+            (inventory.c.network_id == resources.c.network_id)
+            & (inventory.c.resource_id == resources.c.id),
+        )
+        .where(resources.c.network_id == network_id)
+        .order_by(resources.c.position)
+    )
+    return [InventoryRow(r.id, int(r.capacity), int(r.authorized), int(r.sold)) for r in rows]
+
+
+def booking_from_row(row: Row[Any]) -> Booking:
+    """Build a :class:`Booking` from a ``bookings`` row."""
+    m = row._mapping
+    return Booking(
+        id=m["id"],
+        network=m["network_id"],
+        product=m["product_id"],
+        resources=list(m["resources"]),
+        quantity=int(m["quantity"]),
+        price=float(m["price"]),
+        value=float(m["value"]),
+        bid_price_total=float(m["bid_price_total"]),
+        segment=m["segment"],
+        status=m["status"],
+        reason=m["reason"],
+        decision_version=int(m["decision_version"]),
+        idempotency_key=m["idempotency_key"],
+        created_at=m["created_at"],
+        cancelled_at=m["cancelled_at"],
+    )
+
+
+def run_from_row(row: Row[Any]) -> OptimizationRun:
+    """Build an :class:`OptimizationRun` from an ``optimization_runs`` row."""
+    m = row._mapping
+    return OptimizationRun(
+        id=m["id"],
+        network=m["network_id"],
+        status=m["status"],
+        method=m["method"],
+        params=dict(m["params"]),
+        decision_version=m["decision_version"],
+        error=m["error"],
+        created_at=m["created_at"],
+        finished_at=m["finished_at"],
+    )
+
+
+def select_booking(network_id: str, booking_id: str):
+    """Select one booking row by id."""
+    return select(bookings).where(
+        (bookings.c.network_id == network_id) & (bookings.c.id == booking_id)
+    )
+
+
+def select_run(network_id: str, run_id: str):
+    """Select one optimization run row by id."""
+    return select(optimization_runs).where(
+        (optimization_runs.c.network_id == network_id) & (optimization_runs.c.id == run_id)
+    )

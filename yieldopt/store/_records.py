@@ -1,0 +1,304 @@
+"""Plain records the store reads and writes: decision sets, bookings, inventory, runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ..errors import InputError
+
+__all__ = [
+    "Booking",
+    "BookingRequest",
+    "DecisionSet",
+    "Forecast",
+    "InventoryRow",
+    "OptimizationRun",
+    "utc_now",
+]
+
+
+def utc_now() -> str:
+    """Return the current UTC time as an ISO 8601 string."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Expected demand still to come, per product and optionally per booking period.
+
+    Attributes
+    ----------
+    demand : list of dict
+        ``{"product", "mean", "std", "period"}`` records; ``period`` is ``None`` when
+        the record covers the whole horizon.
+    revision : int
+        Incremented at every replacement (0 = never set).
+    updated_at : str or None
+        When it was last replaced (ISO 8601, UTC).
+    """
+
+    demand: list[dict[str, Any]]
+    revision: int = 0
+    updated_at: str | None = None
+
+    def totals(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Mean and standard deviation of each product's demand over the whole horizon.
+
+        Periods are summed: means add up, and so do variances (periods independent).
+
+        Returns
+        -------
+        means, stds : dict of str to float
+            By product id (units).
+        """
+        means: dict[str, float] = {}
+        var: dict[str, float] = {}
+        for rec in self.demand:
+            p = rec["product"]
+            means[p] = means.get(p, 0.0) + float(rec["mean"])
+            std = rec.get("std")
+            # Without a spread the Poisson one stands in.
+            sd = math.sqrt(float(rec["mean"])) if std is None else float(std)
+            var[p] = var.get(p, 0.0) + sd * sd
+        return means, {p: math.sqrt(v) for p, v in var.items()}
+
+
+@dataclass(frozen=True)
+class DecisionSet:
+    """A versioned, full-overlay set of controls for one network.
+
+    Attributes
+    ----------
+    network : str
+        Network id.
+    version : int
+        1, 2, … per network; a booking system applies the highest.
+    method : str
+        Optimizer that produced it: ``dlp``, ``rlp``, ``davn``, ``emsr-b`` or ``fcfs``.
+    control : str
+        Rule a request is decided by: ``"bid-price"`` (value >= bid-price total),
+        ``"nested"`` (booking limits) or ``"fcfs"`` (first come, first served).
+        Availability against the authorized capacity applies to all.
+    created_at : str
+        ISO 8601 (UTC).
+    network_revision, forecast_revision : int
+        Revisions of the network and forecast it was computed from.
+    objective : float or None
+        LP optimum over the remaining capacity (money), where the method has one.
+    bid_prices : dict of str to float
+        Bid price per resource id (money per unit).
+    authorized : dict of str to int
+        Authorized capacity per resource id (units; >= capacity when overbooking).
+    booking_limits : dict of str to dict of str to int
+        Nested control: per product, per resource it uses, the largest ``sold`` count of
+        the resource after a sale of the product. Empty for other controls.
+    allocation : dict of str to float
+        DLP allocation per product id (units), where the method has one.
+    los : list of dict or None
+        Hotel networks (every resource id carries an ISO date): per product ``product``,
+        ``arrival`` (date), ``los`` (nights), ``open``.
+    min_los : list of dict or None
+        Hotel networks: ``arrival`` and ``min_los`` (``None``: closed to arrival).
+    params : dict
+        The optimization request (method, overbooking parameters, …).
+    """
+
+    network: str
+    version: int
+    method: str
+    control: str
+    created_at: str
+    network_revision: int
+    forecast_revision: int
+    objective: float | None
+    bid_prices: dict[str, float]
+    authorized: dict[str, int]
+    booking_limits: dict[str, dict[str, int]] = field(default_factory=dict)
+    allocation: dict[str, float] = field(default_factory=dict)
+    los: list[dict[str, Any]] | None = None
+    min_los: list[dict[str, Any]] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the decision set as a JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, body: dict[str, Any]) -> DecisionSet:
+        """Build from :meth:`to_dict` output (unknown keys are ignored).
+
+        Parameters
+        ----------
+        body : dict
+            A stored decision set.
+        """
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in body.items() if k in names})
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """A request to evaluate or book.
+
+    Attributes
+    ----------
+    product : str
+        Product id.
+    quantity : int
+        Units (>= 1); a booking takes ``quantity`` units of each resource of the product.
+    price : float or None
+        Price per unit offered (money); the product's price when ``None``.
+    segment : str or None
+        Customer segment id; the product's segment when ``None``.
+    """
+
+    product: str
+    quantity: int = 1
+    price: float | None = None
+    segment: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.quantity, bool) or int(self.quantity) != self.quantity:
+            raise InputError("quantity", f"must be a whole number, got {self.quantity!r}")
+        if self.quantity < 1:
+            raise InputError("quantity", f"must be at least 1, got {self.quantity!r}")
+        if self.price is not None and not (math.isfinite(self.price) and self.price >= 0):
+            raise InputError("price", f"must be finite and non-negative, got {self.price!r}")
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the request, to tell a retry from a different request with the same key."""
+        body = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A booking, or a rejected request kept to replay its idempotency key.
+
+    Attributes
+    ----------
+    id : str or None
+        Booking id (32 hex characters); ``None`` for a rejection that was not stored.
+    network : str
+        Network id.
+    product : str
+        Product id.
+    resources : list of str
+        Resources it took one unit each of, per unit of quantity.
+    quantity : int
+        Units booked.
+    price : float
+        Price per unit (money).
+    value : float
+        Value of the whole booking: quantity × (price + segment adjustment) (money).
+    bid_price_total : float
+        quantity × the bid prices of its resources when decided (money).
+    segment : str or None
+        Segment id the value was computed for.
+    status : str
+        ``"confirmed"``, ``"cancelled"`` or ``"rejected"``.
+    reason : str
+        ``"accepted"``, or why it was rejected: ``"bid_price"``, ``"booking_limit"``,
+        ``"unavailable"``.
+    decision_version : int
+        Version of the decision set it was decided by (0: none published yet).
+    idempotency_key : str or None
+        The client's ``Idempotency-Key``.
+    created_at : str
+        ISO 8601 (UTC).
+    cancelled_at : str or None
+        ISO 8601 (UTC) once cancelled.
+    """
+
+    id: str | None
+    network: str
+    product: str
+    resources: list[str]
+    quantity: int
+    price: float
+    value: float
+    bid_price_total: float
+    segment: str | None
+    status: str
+    reason: str
+    decision_version: int
+    idempotency_key: str | None
+    created_at: str
+    cancelled_at: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the request was accepted (the booking may since have been cancelled)."""
+        return self.status != "rejected"
+
+    @property
+    def margin(self) -> float:
+        """Value less the bid-price total (money)."""
+        return self.value - self.bid_price_total
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    """Capacity counts of one resource.
+
+    Attributes
+    ----------
+    resource : str
+        Resource id.
+    capacity : int
+        Physical capacity (units).
+    authorized : int
+        Units that may be sold (capacity plus overbooking).
+    sold : int
+        Units held by confirmed bookings.
+    """
+
+    resource: str
+    capacity: int
+    authorized: int
+    sold: int
+
+    @property
+    def available(self) -> int:
+        """Units that can still be sold, ``max(authorized − sold, 0)``."""
+        return max(self.authorized - self.sold, 0)
+
+
+@dataclass(frozen=True)
+class OptimizationRun:
+    """An optimization run and its outcome.
+
+    Attributes
+    ----------
+    id : str
+        Run id (32 hex characters).
+    network : str
+        Network id.
+    status : str
+        ``"queued"``, ``"running"``, ``"succeeded"`` or ``"failed"``.
+    method : str
+        Optimizer.
+    params : dict
+        The optimization request.
+    decision_version : int or None
+        Version of the decision set it published, once succeeded.
+    error : str or None
+        Why it failed.
+    created_at, finished_at : str or None
+        ISO 8601 (UTC).
+    """
+
+    id: str
+    network: str
+    status: str
+    method: str
+    params: dict[str, Any]
+    decision_version: int | None
+    error: str | None
+    created_at: str
+    finished_at: str | None

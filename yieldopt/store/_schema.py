@@ -1,0 +1,272 @@
+"""Database tables of the booking-control store, and the schema version with its upgrade path.
+
+The store keeps one row per network (with its revision and current decision version),
+the definitions (resources, products, segments), one forecast document per network,
+versioned decision sets, the live inventory per resource (authorized and sold units),
+bookings with their idempotency keys, and optimization runs.
+
+``SCHEMA_VERSION`` is the version this code writes. :func:`upgrade` brings any older
+database forward one step at a time through ``MIGRATIONS``; each step runs in its own
+transaction together with the version bump, so a failed step leaves the database at the
+previous version with all its data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Connection,
+    Double,
+    Engine,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from ._errors import StoreError
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "bookings",
+    "decision_sets",
+    "forecasts",
+    "inventory",
+    "metadata",
+    "networks",
+    "optimization_runs",
+    "products",
+    "resources",
+    "schema_info",
+    "schema_version",
+    "segments",
+    "upgrade",
+]
+
+SCHEMA_VERSION = 1
+
+_Json = JSON().with_variant(JSONB(), "postgresql")
+_ID = 200  # longest id (characters)
+
+metadata = MetaData()
+
+schema_info = Table(
+    "yieldopt_schema",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("upgraded_at", String(40), nullable=False),
+)
+
+networks = Table(
+    "networks",
+    metadata,
+    Column("id", String(_ID), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("decision_version", Integer, nullable=False, server_default="0"),
+    Column("forecast_revision", Integer, nullable=False, server_default="0"),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+
+def _owned(name: str, *columns: Column, pk: tuple[str, ...], **kw) -> Table:
+    """Return a table of rows that belong to one network (deleted with it)."""
+    return Table(
+        name,
+        metadata,
+        Column("network_id", String(_ID), nullable=False),
+        *columns,
+        PrimaryKeyConstraint("network_id", *pk),
+        ForeignKeyConstraint(["network_id"], ["networks.id"], ondelete="CASCADE"),
+        **kw,
+    )
+
+
+resources = _owned(
+    "resources",
+    Column("id", String(_ID), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("capacity", BigInteger, nullable=False),
+    pk=("id",),
+)
+
+products = _owned(
+    "products",
+    Column("id", String(_ID), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("resources", _Json, nullable=False),
+    Column("price", Double, nullable=False),
+    Column("segment", String(_ID)),
+    pk=("id",),
+)
+
+segments = _owned(
+    "segments",
+    Column("id", String(_ID), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("ancillary", Double, nullable=False),
+    Column("cost_to_serve", Double, nullable=False),
+    Column("future_value", Double, nullable=False),
+    pk=("id",),
+)
+
+# One document per network: [{"product", "mean", "std", "period"}], replaced as a whole.
+forecasts = _owned(
+    "forecasts",
+    Column("revision", Integer, nullable=False),
+    Column("demand", _Json, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    pk=(),
+)
+
+decision_sets = _owned(
+    "decision_sets",
+    Column("version", Integer, nullable=False),
+    Column("method", String(40), nullable=False),
+    Column("network_revision", Integer, nullable=False),
+    Column("forecast_revision", Integer, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("body", _Json, nullable=False),
+    pk=("version",),
+)
+
+# Live counts per resource; bookings take capacity with a conditional UPDATE of ``sold``.
+inventory = _owned(
+    "inventory",
+    Column("resource_id", String(_ID), nullable=False),
+    Column("authorized", BigInteger, nullable=False),
+    Column("sold", BigInteger, nullable=False),
+    CheckConstraint("sold >= 0", name="inventory_sold_nonnegative"),
+    pk=("resource_id",),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("network_id", String(_ID), nullable=False),
+    Column("product_id", String(_ID), nullable=False),
+    Column("resources", _Json, nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("price", Double, nullable=False),
+    Column("value", Double, nullable=False),
+    Column("bid_price_total", Double, nullable=False),
+    Column("segment", String(_ID)),
+    # confirmed | cancelled | rejected (rejections are kept only to replay an idempotency key)
+    Column("status", String(16), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("decision_version", Integer, nullable=False),
+    Column("idempotency_key", String(255)),
+    Column("request_hash", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("cancelled_at", String(40)),
+    ForeignKeyConstraint(["network_id"], ["networks.id"], ondelete="CASCADE"),
+    UniqueConstraint("network_id", "idempotency_key", name="bookings_idempotency_key"),
+    Index("bookings_network_status", "network_id", "status"),
+)
+
+optimization_runs = Table(
+    "optimization_runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("network_id", String(_ID), nullable=False),
+    Column("status", String(16), nullable=False),  # queued | running | succeeded | failed
+    Column("method", String(40), nullable=False),
+    Column("params", _Json, nullable=False),
+    Column("decision_version", Integer),
+    Column("error", Text),
+    Column("created_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    ForeignKeyConstraint(["network_id"], ["networks.id"], ondelete="CASCADE"),
+    Index("optimization_runs_network", "network_id"),
+)
+
+#: Upgrade steps: ``MIGRATIONS[v]`` turns a version-``v`` database into version ``v + 1``.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def schema_version(engine: Engine) -> int | None:
+    """Return the schema version of the database, or ``None`` if it has no yieldopt tables.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The database.
+    """
+    if not inspect(engine).has_table(schema_info.name):
+        return None
+    with engine.connect() as conn:
+        return conn.execute(select(schema_info.c.version)).scalar_one_or_none()
+
+
+def _lock(conn: Connection) -> None:
+    """Serialize concurrent upgrades (several server processes starting at once)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(7251034)"))
+
+
+def upgrade(engine: Engine) -> int:
+    """Create the tables of a new database or upgrade an older one, keeping its data.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The database (see :func:`~yieldopt.store.create_engine`).
+
+    Returns
+    -------
+    int
+        The schema version after the upgrade.
+
+    Raises
+    ------
+    StoreError
+        If the database was written by a newer yieldopt, or has tables but no version.
+    """
+    target = SCHEMA_VERSION
+    write = {"yieldopt_write": True}
+    with engine.connect().execution_options(**write) as conn, conn.begin():
+        _lock(conn)
+        if not inspect(conn).has_table(schema_info.name):
+            if inspect(conn).has_table(networks.name):
+                raise StoreError("database has yieldopt tables but no schema version")
+            metadata.create_all(conn)
+            conn.execute(schema_info.insert().values(id=1, version=target, upgraded_at=_now()))
+            return target
+    while True:
+        with engine.connect().execution_options(**write) as conn, conn.begin():
+            _lock(conn)
+            version = conn.execute(select(schema_info.c.version)).scalar_one()
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"database schema version {version} is newer than this yieldopt "
+                    f"({SCHEMA_VERSION}); upgrade yieldopt"
+                )
+            if version >= target:
+                return version
+            step = MIGRATIONS.get(version)
+            if step is None:
+                raise StoreError(f"no upgrade from schema version {version}")
+            step(conn)
+            conn.execute(schema_info.update().values(version=version + 1, upgraded_at=_now()))
