@@ -1,1 +1,5 @@
-"""HTTP booking-control service (FastAPI); built in the service issue."""
+"""The yieldopt booking-control HTTP service (FastAPI): ``create_app()`` builds it."""
+
+from .main import create_app
+
+__all__ = ["create_app"]

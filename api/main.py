@@ -1,0 +1,110 @@
+"""The app factory: ``create_app()`` builds the booking-control service.
+
+Run it with ``yieldopt serve`` or ``uvicorn --factory api.main:create_app``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from yieldopt import __version__
+from yieldopt.store import Store
+
+from .errors import PROBLEM, install_handlers
+from .middleware import BodyLimit
+from .routers import bookings, decisions, health, networks
+from .security import KeyRing
+from .settings import Settings
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """\
+Booking control for fixed, perishable capacity: store networks and forecasts, optimize
+versioned decision sets (bid prices, booking limits, authorized capacity, length-of-stay
+controls), evaluate and book requests atomically against the inventory.
+
+Authenticate with `Authorization: Bearer <key>`; keys have the role `read`, `book` or
+`admin` (each implies the ones before). Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def open_store(settings: Settings) -> Store:
+    """Open (and create or upgrade) the database the settings name."""
+    return Store.open(
+        settings.db_url,
+        evaluate_ttl=settings.evaluate_ttl,
+        synchronous=settings.sqlite_synchronous,
+    )
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the service.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        From the environment (``YIELDOPT_*``) by default.
+    store : Store, optional
+        An open store to use (and leave open); by default one is opened from
+        ``settings.db_url`` at startup and closed at shutdown.
+
+    Returns
+    -------
+    fastapi.FastAPI
+    """
+    settings = settings or Settings()
+    keyring = KeyRing.load(settings.api_keys.get_secret_value(), settings.api_keys_file)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = store is None
+        app.state.store = open_store(settings) if own else store
+        app.state.store.fail_interrupted_runs()
+        app.state.executor = ThreadPoolExecutor(1, thread_name_prefix="yieldopt-optimize")
+        try:
+            yield
+        finally:
+            app.state.executor.shutdown(wait=False, cancel_futures=True)
+            if own:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="yieldopt booking control",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+    )
+    app.state.settings = settings
+    app.state.keyring = keyring
+    install_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    for module in (health, networks, decisions, bookings):
+        app.include_router(module.router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """Return the OpenAPI schema, with error responses typed ``application/problem+json``."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        for path in schema.get("paths", {}).values():
+            for op in path.values():
+                for code, resp in op.get("responses", {}).items():
+                    content = resp.get("content", {})
+                    if code[0] in "45" and "application/json" in content:
+                        content[PROBLEM] = content.pop("application/json")
+        app.openapi_schema = schema
+    return app.openapi_schema

@@ -1,0 +1,113 @@
+"""The booking path: evaluate (hot, read-only), bookings, cancellations, inventory."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.concurrency import run_in_threadpool
+
+from ..dependencies import BookKey, ReadKey, StoreDep
+from ..schemas import BookingList, BookingOut, EvaluationOut, InventoryOut, RequestIn
+from ._shared import BookingId, NetworkId, problems
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/networks/{network_id}", tags=["bookings"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="A retry with the same key returns the same booking and changes nothing.",
+    ),
+]
+
+
+@router.post("/evaluate", responses=problems(404, 413))
+async def evaluate(
+    network_id: NetworkId, body: RequestIn, store: StoreDep, _: ReadKey
+) -> EvaluationOut:
+    """Accept or reject by the current controls, with the bid-price total and margin.
+
+    No solver call and no write: decided in memory against the cached decision set and
+    inventory (re-read at most every ``evaluate_ttl`` seconds).
+    """
+    request = body.to_request()
+    decision = store.evaluate_cached(network_id, request)
+    if decision is None:
+        decision = await run_in_threadpool(store.evaluate, network_id, request)
+    return EvaluationOut.of(decision)
+
+
+@router.post(
+    "/bookings",
+    status_code=201,
+    responses={200: {"model": BookingOut, "description": "Rejected"}, **problems(404, 413)},
+)
+def create_booking(
+    network_id: NetworkId,
+    body: RequestIn,
+    response: Response,
+    store: StoreDep,
+    _: BookKey,
+    idempotency_key: IdempotencyKey = None,
+) -> BookingOut:
+    """Decide a request and, if accepted, record it and take its capacity in one transaction.
+
+    201 with ``booking_id`` when accepted, 200 with ``accepted: false`` and the reason
+    when rejected. A retry with the same ``Idempotency-Key`` returns the first outcome
+    (header ``Idempotent-Replayed: true``).
+    """
+    booking, replayed = store.book(network_id, body.to_request(), idempotency_key)
+    if booking.accepted:
+        response.headers["Location"] = f"/v1/networks/{network_id}/bookings/{booking.id}"
+    else:
+        response.status_code = 200
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return BookingOut.of(booking)
+
+
+@router.get("/bookings", responses=problems(404))
+def list_bookings(
+    network_id: NetworkId,
+    store: StoreDep,
+    _: ReadKey,
+    status: Literal["confirmed", "cancelled"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+) -> BookingList:
+    """Bookings, oldest first."""
+    rows, total = store.list_bookings(network_id, status=status, limit=limit, offset=offset)
+    return BookingList(
+        bookings=[BookingOut.of(b) for b in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/bookings/{booking_id}", responses=problems(404))
+def get_booking(
+    network_id: NetworkId, booking_id: BookingId, store: StoreDep, _: ReadKey
+) -> BookingOut:
+    """Return a booking."""
+    return BookingOut.of(store.get_booking(network_id, booking_id))
+
+
+@router.delete("/bookings/{booking_id}", responses=problems(404))
+def cancel_booking(
+    network_id: NetworkId, booking_id: BookingId, response: Response, store: StoreDep, _: BookKey
+) -> BookingOut:
+    """Cancel a booking and give its capacity back; cancelling again changes nothing."""
+    booking, changed = store.cancel(network_id, booking_id)
+    if not changed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return BookingOut.of(booking)
+
+
+@router.get("/inventory", responses=problems(404))
+def get_inventory(network_id: NetworkId, store: StoreDep, _: ReadKey) -> list[InventoryOut]:
+    """Capacity, authorized, sold and available units per resource."""
+    return [InventoryOut.of(r) for r in store.inventory(network_id)]

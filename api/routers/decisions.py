@@ -1,0 +1,102 @@
+"""Optimization runs, the decision sets they publish, and group quotes."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Response
+
+from ..dependencies import AdminKey, ReadKey, StoreDep, get_executor, get_settings
+from ..schemas import (
+    DecisionsOut,
+    GroupQuoteIn,
+    GroupQuoteOut,
+    OptimizationIn,
+    OptimizationOut,
+    RunOut,
+)
+from ..settings import Settings
+from ._shared import NetworkId, RunId, problems
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/networks/{network_id}", tags=["decisions"])
+
+
+def _location(network_id: str, run_id: str) -> str:
+    return f"/v1/networks/{network_id}/optimizations/{run_id}"
+
+
+@router.post(
+    "/optimizations",
+    status_code=201,
+    responses={202: {"model": OptimizationOut, "description": "Accepted"}, **problems(404, 409)},
+)
+def create_optimization(
+    network_id: NetworkId,
+    body: OptimizationIn,
+    response: Response,
+    store: StoreDep,
+    settings: Annotated[Settings, Depends(get_settings)],
+    executor: Annotated[Executor, Depends(get_executor)],
+    _: AdminKey,
+) -> OptimizationOut:
+    """Optimize the controls and publish them as a new decision set.
+
+    Methods: ``dlp`` and ``rlp`` (bid prices), ``davn`` (nested limits from
+    displacement-adjusted virtual classes), ``emsr-b`` (single-resource networks),
+    ``fcfs``. With ``overbooking`` the authorized capacity is the cost-optimal
+    overbooking limit. Large runs (or ``background: true``) answer 202 with a run to poll.
+    """
+    request = body.to_request()
+    network, _rev = store.get_network(network_id)
+    background = body.background
+    if background is None:
+        background = request.work(len(network.products)) > settings.sync_max_work
+    run = store.create_run(network_id, request)
+    response.headers["Location"] = _location(network_id, run.id)
+    if background:
+        executor.submit(store.execute_run, network_id, run.id)
+        response.status_code = 202
+        return OptimizationOut(run=RunOut.of(run))
+    run = store.execute_run(network_id, run.id, reraise=True)
+    decisions = store.decisions(network_id, run.decision_version)
+    return OptimizationOut(run=RunOut.of(run), decisions=DecisionsOut.of(decisions))
+
+
+@router.get("/optimizations/{run_id}", responses=problems(404))
+def get_optimization(
+    network_id: NetworkId, run_id: RunId, store: StoreDep, _: ReadKey
+) -> OptimizationOut:
+    """Poll an optimization run; carries the decision set once it succeeded."""
+    run = store.get_run(network_id, run_id)
+    decisions = None
+    if run.decision_version is not None:
+        decisions = DecisionsOut.of(store.decisions(network_id, run.decision_version))
+    return OptimizationOut(run=RunOut.of(run), decisions=decisions)
+
+
+@router.get("/decisions", responses=problems(404))
+def get_decisions(network_id: NetworkId, store: StoreDep, _: ReadKey) -> DecisionsOut:
+    """Return the latest decision set, a full overlay with its version."""
+    return DecisionsOut.of(store.decisions(network_id))
+
+
+@router.get("/decisions/{version}", responses=problems(404))
+def get_decisions_version(
+    network_id: NetworkId,
+    version: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    store: StoreDep,
+    _: ReadKey,
+) -> DecisionsOut:
+    """One earlier decision set."""
+    return DecisionsOut.of(store.decisions(network_id, version))
+
+
+@router.post("/group-quotes", responses=problems(404, 413))
+def create_group_quote(
+    network_id: NetworkId, body: GroupQuoteIn, store: StoreDep, _: ReadKey
+) -> GroupQuoteOut:
+    """Quote a group by displacement on the remaining capacity, with alternate dates."""
+    return GroupQuoteOut(**store.group_quote(network_id, body.record(), body.shift_days))

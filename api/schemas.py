@@ -1,0 +1,412 @@
+"""Request and response bodies of the HTTP API.
+
+Requests mirror the Python records and are validated strictly: finite, non-negative,
+bounded numbers; ids without control characters; no unknown fields.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from yieldopt.store import (
+    Booking,
+    BookingRequest,
+    Decision,
+    DecisionSet,
+    InventoryRow,
+    OptimizationRequest,
+    OptimizationRun,
+    Overbooking,
+)
+
+__all__ = [
+    "BookingIn",
+    "BookingList",
+    "BookingOut",
+    "DecisionsOut",
+    "EvaluationOut",
+    "ForecastIn",
+    "ForecastOut",
+    "GroupQuoteIn",
+    "GroupQuoteOut",
+    "Health",
+    "InventoryOut",
+    "NetworkIn",
+    "NetworkOut",
+    "OptimizationIn",
+    "OptimizationOut",
+    "Problem",
+    "RequestIn",
+]
+
+MAX_MONEY = 1e12
+MAX_UNITS = 1_000_000_000
+
+Id = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Field(description="Identifier: 1–200 characters, no control characters."),
+]
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY, description="Money, finite and >= 0.")]
+Units = Annotated[int, Field(ge=0, le=MAX_UNITS, description="Whole units, >= 0.")]
+Amount = Annotated[float, Field(ge=0, le=MAX_UNITS, description="Units, finite and >= 0.")]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+# ---------------------------------------------------------------------- networks
+class ResourceIn(_In):
+    """One pool of perishable capacity (a room type on one night, a flight leg)."""
+
+    id: Id
+    capacity: Units
+
+
+class ProductIn(_In):
+    """What is sold: one unit of each listed resource per unit sold."""
+
+    id: Id
+    resources: Annotated[list[Id], Field(min_length=1, max_length=366)]
+    price: Money
+    segment: Id | None = None
+
+
+class SegmentIn(_In):
+    """A customer segment's value adjustments per unit (money)."""
+
+    id: Id
+    ancillary: Money = 0.0
+    cost_to_serve: Money = 0.0
+    future_value: Money = 0.0
+
+
+class NetworkIn(_In):
+    """Resources, products and segments, as ``Network.from_records`` takes them."""
+
+    resources: Annotated[list[ResourceIn], Field(min_length=1, max_length=20_000)]
+    products: Annotated[list[ProductIn], Field(max_length=50_000)] = []
+    segments: Annotated[list[SegmentIn], Field(max_length=1_000)] = []
+
+
+class NetworkOut(BaseModel):
+    """A stored network."""
+
+    id: str
+    revision: int
+    resources: list[dict[str, Any]]
+    products: list[dict[str, Any]]
+    segments: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------------- forecasts
+class DemandIn(_In):
+    """Expected demand still to come for one product (and booking period, if given)."""
+
+    product: Id
+    mean: Amount
+    std: Amount | None = Field(None, description="Spread; Poisson (sqrt(mean)) when omitted.")
+    period: Annotated[int, Field(ge=0, le=100_000)] | None = None
+
+
+class ForecastIn(_In):
+    """A network's forecast, replaced as a whole."""
+
+    demand: Annotated[list[DemandIn], Field(max_length=200_000)]
+
+
+class ForecastOut(BaseModel):
+    """A stored forecast."""
+
+    network: str
+    revision: int
+    updated_at: str | None
+    demand: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------------- optimizations
+class OverbookingIn(_In):
+    """Overbooking parameters: authorized capacity becomes the cost-optimal limit."""
+
+    show_prob: Annotated[float, Field(gt=0, le=1)]
+    denied_cost: Money
+    spoilage_cost: Money
+    cancel_prob: Annotated[float, Field(ge=0, lt=1)] = 0.0
+
+
+class OptimizationIn(_In):
+    """An optimization run."""
+
+    method: Literal["dlp", "rlp", "davn", "emsr-b", "fcfs"] = "dlp"
+    overbooking: OverbookingIn | None = None
+    samples: Annotated[int, Field(ge=1, le=1_000, description="rlp: sampled LPs.")] = 30
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1, description="rlp: random seed.")] = 0
+    classes: Annotated[int, Field(ge=1, le=100, description="davn: virtual classes.")] = 10
+    background: bool | None = Field(
+        None, description="Run in the background (202); by default only large runs do."
+    )
+
+    def to_request(self) -> OptimizationRequest:
+        """Return the store's request."""
+        ob = None if self.overbooking is None else Overbooking(**self.overbooking.model_dump())
+        return OptimizationRequest(
+            method=self.method,
+            overbooking=ob,
+            samples=self.samples,
+            seed=self.seed,
+            classes=self.classes,
+        )
+
+
+class DecisionsOut(BaseModel):
+    """A versioned, full-overlay decision set (see ``yieldopt.store.DecisionSet``)."""
+
+    network: str
+    version: int
+    method: str
+    control: str
+    created_at: str
+    network_revision: int
+    forecast_revision: int
+    objective: float | None
+    bid_prices: dict[str, float]
+    authorized: dict[str, int]
+    booking_limits: dict[str, dict[str, int]]
+    allocation: dict[str, float]
+    los: list[dict[str, Any]] | None
+    min_los: list[dict[str, Any]] | None
+    params: dict[str, Any]
+
+    @classmethod
+    def of(cls, ds: DecisionSet) -> DecisionsOut:
+        """From the store's record."""
+        return cls(**ds.to_dict())
+
+
+class RunOut(BaseModel):
+    """An optimization run."""
+
+    id: str
+    network: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    method: str
+    params: dict[str, Any]
+    decision_version: int | None
+    error: str | None
+    created_at: str
+    finished_at: str | None
+
+    @classmethod
+    def of(cls, run: OptimizationRun) -> RunOut:
+        """From the store's record."""
+        return cls(**run.__dict__)
+
+
+class OptimizationOut(BaseModel):
+    """A run and, once it succeeded, the decision set it published."""
+
+    run: RunOut
+    decisions: DecisionsOut | None = None
+
+
+# ---------------------------------------------------------------------- requests and bookings
+class RequestIn(_In):
+    """A request to evaluate or book."""
+
+    product: Id
+    quantity: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    price: Money | None = Field(None, description="Price per unit; the product's by default.")
+    segment: Id | None = Field(None, description="Customer segment; the product's by default.")
+
+    def to_request(self) -> BookingRequest:
+        """Return the store's request."""
+        return BookingRequest(self.product, self.quantity, self.price, self.segment)
+
+
+BookingIn = RequestIn
+
+Reason = Literal["accepted", "bid_price", "booking_limit", "unavailable"]
+
+
+class EvaluationOut(BaseModel):
+    """Accept or reject by the current controls (nothing is written)."""
+
+    accepted: bool
+    reason: Reason
+    decision_version: int
+    product: str
+    quantity: int
+    price: float
+    segment: str | None
+    value: float = Field(description="quantity × (price + segment adjustment).")
+    bid_price_total: float = Field(description="quantity × Σ bid prices of its resources.")
+    margin: float = Field(description="value − bid_price_total.")
+
+    @classmethod
+    def of(cls, d: Decision) -> EvaluationOut:
+        """From the store's decision."""
+        a = d.assessment
+        return cls(
+            accepted=d.accepted,
+            reason=d.reason,  # type: ignore[arg-type]
+            decision_version=d.decision_version,
+            product=a.product,
+            quantity=a.quantity,
+            price=a.price,
+            segment=a.segment,
+            value=a.value,
+            bid_price_total=a.bid_price_total,
+            margin=a.margin,
+        )
+
+
+class BookingOut(BaseModel):
+    """A booking, or the rejection of a booking request."""
+
+    accepted: bool
+    booking_id: str | None = Field(description="Set when accepted.")
+    status: Literal["confirmed", "cancelled", "rejected"]
+    reason: Reason
+    decision_version: int
+    product: str
+    quantity: int
+    price: float
+    segment: str | None
+    value: float
+    bid_price_total: float
+    margin: float
+    resources: list[str]
+    idempotency_key: str | None
+    created_at: str
+    cancelled_at: str | None
+
+    @classmethod
+    def of(cls, b: Booking) -> BookingOut:
+        """From the store's record."""
+        return cls(
+            accepted=b.accepted,
+            booking_id=b.id if b.accepted else None,
+            status=b.status,  # type: ignore[arg-type]
+            reason=b.reason,  # type: ignore[arg-type]
+            decision_version=b.decision_version,
+            product=b.product,
+            quantity=b.quantity,
+            price=b.price,
+            segment=b.segment,
+            value=b.value,
+            bid_price_total=b.bid_price_total,
+            margin=b.margin,
+            resources=b.resources,
+            idempotency_key=b.idempotency_key,
+            created_at=b.created_at,
+            cancelled_at=b.cancelled_at,
+        )
+
+
+class BookingList(BaseModel):
+    """A page of bookings."""
+
+    bookings: list[BookingOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class InventoryOut(BaseModel):
+    """Counts of one resource (units)."""
+
+    resource: str
+    capacity: int
+    authorized: int
+    sold: int
+    available: int
+
+    @classmethod
+    def of(cls, r: InventoryRow) -> InventoryOut:
+        """From the store's record."""
+        return cls(
+            resource=r.resource,
+            capacity=r.capacity,
+            authorized=r.authorized,
+            sold=r.sold,
+            available=r.available,
+        )
+
+
+# ---------------------------------------------------------------------- group quotes
+class GroupUnitIn(_In):
+    """Units of one resource."""
+
+    resource: Id
+    units: Amount
+
+
+UnitsByResource = Annotated[
+    dict[Id, Amount] | Annotated[list[GroupUnitIn], Field(max_length=1_000)],
+    Field(description='{resource: units} or [{"resource", "units"}].'),
+]
+
+
+class GroupQuoteIn(_In):
+    """A group asking for a block of units over several resources."""
+
+    units: UnitsByResource
+    rate: Money = Field(description="Price per unit and resource.")
+    ancillary: Money = 0.0
+    cost_to_serve: Money = 0.0
+    alternatives: Annotated[list[UnitsByResource], Field(max_length=20)] = []
+    shift_days: Annotated[int, Field(ge=0, le=7)] = 3
+
+    def record(self) -> dict[str, Any]:
+        """Return the record ``GroupRequest.from_record`` takes."""
+
+        def plain(u: Any) -> Any:
+            return [x.model_dump() for x in u] if isinstance(u, list) else u
+
+        return {
+            "units": plain(self.units),
+            "rate": self.rate,
+            "ancillary": self.ancillary,
+            "cost_to_serve": self.cost_to_serve,
+            "alternatives": [plain(a) for a in self.alternatives],
+        }
+
+
+class GroupQuoteOut(BaseModel):
+    """The displacement quote of a group (money; ``None`` where it does not fit)."""
+
+    decision: Literal["accept", "reject"]
+    accept: bool
+    fits: bool
+    displaced_value: float | None
+    group_value: float | None
+    break_even_rate: float | None
+    margin: float | None
+    bid_price_displacement: float | None
+    reason: str
+    bid_prices: dict[str, float]
+    alternatives: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------------- misc
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    field: str | None = Field(None, description="First offending field (input errors).")
+    errors: list[dict[str, str]] | None = Field(
+        None, description='Every offending field: [{"field", "message"}].'
+    )
+
+
+class Health(BaseModel):
+    """Liveness."""
+
+    status: Literal["ok"]
+    version: str
