@@ -404,6 +404,38 @@ def segments(
     console.print(table)
 
 
+@app.command()
+def serve(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Database URL [default: $YIELDOPT_DB_URL or sqlite:///yieldopt.db]."
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Start the booking-control HTTP service (API keys from $YIELDOPT_API_KEYS; docs at /docs)."""
+    import uvicorn
+
+    from api.main import create_app, open_store
+    from api.settings import Settings
+
+    try:
+        settings = Settings(**({"db_url": db} if db else {}))
+        store = open_store(settings)
+        application = create_app(settings, store=store)
+    except (YieldoptError, ValueError, OSError) as exc:
+        raise _fail(exc) from None
+    except Exception as exc:  # e.g. the database cannot be reached
+        raise _fail(RuntimeError(f"cannot open the database: {exc}")) from None
+    try:
+        uvicorn.run(application, host=host, port=port, log_level=log_level)
+    finally:
+        store.close()
+
+
 def main() -> None:
     """Entry point of the ``yieldopt`` console script."""
     app()
