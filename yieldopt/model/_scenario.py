@@ -10,6 +10,7 @@ TOML format is documented in the README ("Scenario files"); in short::
     [[customers]] name, products (buy-down: cheapest open), mean, curve
     [topaloglu]   file                         network + per-period demand from a .txt
     [generator]   type = "hub", spokes, banks, classes, connections, load, seed
+    [hotel]       start, nights, rooms, max_los, [[hotel.rates]], [[hotel.demand]] (see _hotel)
     [overbooking] denied_cost, spoilage_cost, show_prob, cancel_prob
     [simulation]  policies, samples, seed, reoptimize
     [[groups]]    a group request to quote (see ``group_quote``)
@@ -30,6 +31,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ._generators import hub_network
+from ._hotel import hotel_network
 from ._network import Network, _number
 from ._streams import CURVES, CustomerStreams, auto_periods
 from ._topaloglu import read_topaloglu
@@ -196,6 +198,19 @@ def _from_toml(path: Path, data: dict[str, Any]) -> Scenario:
     if "topaloglu" in data:
         file = _relative(path, data["topaloglu"].get("file"), "topaloglu.file")
         network, probs = read_topaloglu(file)
+        curves = None
+    elif "hotel" in data:
+        network, records, hotel_streams = hotel_network(data["hotel"], data.get("segments"))
+        customers = [
+            {
+                "name": ids[0].rsplit("/", 2)[0] + "/" + ids[0].rsplit("/", 1)[1],
+                "products": ids,
+                "mean": mean,
+                "curve": curve,
+            }
+            for ids, mean, curve in hotel_streams
+        ]
+        data = {**data, "customers": customers + list(data.get("customers", []))}
         curves = None
     elif "generator" in data:
         gen = dict(data["generator"])

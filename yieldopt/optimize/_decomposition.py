@@ -22,7 +22,6 @@ from numpy.typing import ArrayLike, NDArray
 from .._validate import as_probabilities
 from ..errors import InputError
 from ..model import Network
-from ._dynamic import single_leg_dp
 from ._lp import Solver
 from ._network_lp import _capacity, dlp
 
@@ -89,6 +88,49 @@ class DecompositionResult:
         return bool(self.product_values[product] >= total)
 
 
+def _resource_dps(
+    capacity: NDArray[np.int64],
+    classes: list[tuple[NDArray[np.float64], NDArray[np.float64]]],
+    periods: int,
+) -> NDArray[np.float64]:
+    """Lee–Hersh value functions of all resources at once, shape (T + 1, m, C_max + 1).
+
+    Each resource has its own fares (padded with 0, which never adds value) and
+    per-period probabilities; every period updates all resources in one array
+    operation instead of one DP per resource.
+    """
+    m = capacity.size
+    width = max((f.size for f, _ in classes), default=0)
+    top = int(capacity.max(initial=0))
+    value = np.zeros((periods + 1, m, top + 1))
+    if width == 0 or top == 0:
+        return value
+    fares = np.zeros((m, width))
+    probs = np.zeros((periods, m, width))
+    for i, (f, p) in enumerate(classes):
+        fares[i, : f.size] = f
+        probs[:, i, : f.size] = p
+    # With k classes worth taking (fares sorted, so a prefix), the expected gain of a
+    # period is Σ_{j<k} λ_j p_j − ΔV · Σ_{j<k} λ_j: prefix sums over classes.
+    zero = np.zeros((periods, m, 1))
+    cum_prob = np.concatenate([zero, np.cumsum(probs, axis=2)], axis=2).reshape(periods, -1)
+    cum_fare = np.concatenate([zero, np.cumsum(probs * fares, axis=2)], axis=2).reshape(periods, -1)
+    # One searchsorted for all resources: row i of the (ascending) negated fares is
+    # shifted by i · span so rows never interleave.
+    span = 4.0 * (fares.max(initial=0.0) + 1.0)
+    shift = span * np.arange(m)[:, None]
+    flat = (-fares + shift).ravel()
+    base = (np.arange(m) * (width + 1))[:, None]  # row starts in the prefix sums
+    row0 = (np.arange(m) * width)[:, None]
+    for t in range(periods - 1, -1, -1):
+        nxt = value[t + 1]
+        bid = nxt[:, 1:] - nxt[:, :-1]  # (m, C): ΔV_{t+1}(x), never above the top fare
+        k = np.searchsorted(flat, (shift - bid).ravel(), side="left").reshape(bid.shape) - row0
+        idx = base + k
+        value[t, :, 1:] = nxt[:, 1:] + cum_fare[t][idx] - bid * cum_prob[t][idx]
+    return value
+
+
 def dp_decomposition(
     network: Network,
     arrival_probs: ArrayLike,
@@ -137,20 +179,19 @@ def dp_decomposition(
     values = network.values
     route_price = a.T @ bid
     a_csr = network.incidence
-    out = []
-    for i in range(a_csr.shape[0]):
+    m, periods = a_csr.shape[0], lam.shape[0]
+    classes: list[tuple[NDArray[np.float64], NDArray[np.float64]]] = []
+    for i in range(m):
         prods = a_csr.indices[a_csr.indptr[i] : a_csr.indptr[i + 1]]
         pseudo = values[prods] - (route_price[prods] - bid[i])
         keep = pseudo > 0
-        # Products of equal pseudo-value form one class; single_leg_dp wants distinct fares.
+        # Products of equal pseudo-value form one class of the resource's DP.
         fares, inverse = np.unique(-np.round(pseudo[keep], 9), return_inverse=True)
-        probs = np.zeros((lam.shape[0], fares.size))
+        probs = np.zeros((periods, fares.size))
         np.add.at(probs.T, inverse, lam[:, prods[keep]].T)
-        c = int(cap[i])
-        if fares.size == 0:
-            out.append(np.zeros((lam.shape[0] + 1, c + 1)))
-        else:
-            out.append(single_leg_dp(c, -fares, np.minimum(probs, 1.0)).value)
+        classes.append((-fares, np.minimum(probs, 1.0)))
+    table = _resource_dps(cap.astype(np.int64), classes, periods)
+    out = [table[:, i, : int(cap[i]) + 1] for i in range(m)]
     return DecompositionResult(
         values=out,
         static_bid_prices=pd.Series(bid, index=network.resource_ids, name="bid_price"),
