@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ._buckets import DEFAULT_DCPS, Targets, as_dcps, make_targets
-from ._cube import Cube, build_cube
+from ._cube import Cube, build_cube, data_end
 from ._history import validate_closures, validate_history
 from ._impute import unconstrain_cube
 from ._pickup import pickup_forecast
@@ -71,7 +71,11 @@ def parse_day(value: DateLike, field: str) -> np.datetime64:
 
 
 def _check_int(name: str, value: int, low: int) -> int:
-    if isinstance(value, bool) or int(value) != value or value < low:
+    try:
+        ok = not isinstance(value, bool) and int(value) == value and value >= low
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
         raise InputError(name, f"must be a whole number >= {low}, got {value!r}")
     return int(value)
 
@@ -188,8 +192,6 @@ def _run(
     if h < 1:
         raise InputError("horizon", "must be >= 1 (no DCP above 0 to default to)")
     window = _check_int("window", window, 1)
-    from ._cube import data_end
-
     end = data_end(hist)
     day = end if as_of is None else parse_day(as_of, "as_of")
     if day > end:
