@@ -220,6 +220,9 @@ def test_bad_arguments_are_named(kwargs, field):
 
 def test_too_short_history_is_reported():
     sh = synthetic_history(seed=1, n_days=60, future_days=30)
+    with pytest.raises(InputError, match="no bookings") as err:
+        forecast_demand(sh.bookings.iloc[:0])
+    assert err.value.field == "history"
     with pytest.raises(InputError, match="too short") as err:
         forecast_demand(sh.bookings, as_of=pd.Timestamp("2024-01-03"), horizon=5)
     assert err.value.field == "history"

@@ -22,7 +22,14 @@ import pandas as pd
 from ..errors import InputError
 from ._buckets import DEFAULT_DCPS, as_dcps
 from ._cube import build_cube, data_end
-from ._forecast import FORECAST_METHODS, DateLike, forecast_cube, parse_day, total_demand
+from ._forecast import (
+    FORECAST_METHODS,
+    DateLike,
+    check_int,
+    forecast_cube,
+    parse_day,
+    total_demand,
+)
 from ._history import validate_closures, validate_history
 from ._unconstrain import UNCONSTRAIN_METHODS
 
@@ -93,8 +100,7 @@ def backtest_forecasts(
         raise InputError("unconstrain", f"must be one of {', '.join(UNCONSTRAIN_METHODS)}")
     checks = {"n_origins": n_origins, "step": step, "horizon": horizon, "window": window}
     for name, v in checks.items():
-        if isinstance(v, bool) or int(v) != v or v < 1:
-            raise InputError(name, f"must be a whole number >= 1, got {v!r}")
+        check_int(name, v, 1)
     hist = validate_history(history)
     clos = None if closures is None else validate_closures(closures)
     end = data_end(hist)

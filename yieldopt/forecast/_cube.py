@@ -67,7 +67,9 @@ def days_before(history: pd.DataFrame) -> np.ndarray:
 
 
 def data_end(history: pd.DataFrame) -> np.datetime64:
-    """Last day with data: the latest booking or cancellation day."""
+    """Return the last day with data: the latest booking or cancellation day."""
+    if len(history) == 0:
+        raise InputError("history", "has no bookings")
     booked = history["booked_at"].to_numpy().astype("datetime64[D]")
     cancelled = history["cancelled_at"].to_numpy().astype("datetime64[D]")
     cancelled = cancelled[~np.isnat(cancelled)]

@@ -39,6 +39,7 @@ from ._unconstrain import UNCONSTRAIN_METHODS
 __all__ = [
     "FORECAST_COLUMNS",
     "FORECAST_METHODS",
+    "check_int",
     "forecast_cube",
     "forecast_demand",
     "forecast_pickup",
@@ -70,7 +71,8 @@ def parse_day(value: DateLike, field: str) -> np.datetime64:
     return np.datetime64(ts.date(), "D")
 
 
-def _check_int(name: str, value: int, low: int) -> int:
+def check_int(name: str, value: int, low: int) -> int:
+    """Return ``value`` as an int; raise naming ``name`` unless it is a whole number >= low."""
     try:
         ok = not isinstance(value, bool) and int(value) == value and value >= low
     except (TypeError, ValueError):
@@ -188,10 +190,10 @@ def _run(
             "unconstrain", f"must be one of {', '.join(UNCONSTRAIN_METHODS)}, got {unconstrain!r}"
         )
     d = as_dcps(dcps)
-    h = int(d[0]) if horizon is None else _check_int("horizon", horizon, 1)
+    h = int(d[0]) if horizon is None else check_int("horizon", horizon, 1)
     if h < 1:
         raise InputError("horizon", "must be >= 1 (no DCP above 0 to default to)")
-    window = _check_int("window", window, 1)
+    window = check_int("window", window, 1)
     end = data_end(hist)
     day = end if as_of is None else parse_day(as_of, "as_of")
     if day > end:
