@@ -4,6 +4,7 @@ from ._engine import Outcome, play
 from ._executors import DaskExecutor, Executor, LocalExecutor, make_executor
 from ._hindsight import hindsight
 from ._paths import Paths, draw_paths
+from ._report import write_report, write_results
 from ._simulate import SimulationResult, reopt_times, run_chunk, simulate
 
 __all__ = [
@@ -20,4 +21,6 @@ __all__ = [
     "reopt_times",
     "run_chunk",
     "simulate",
+    "write_report",
+    "write_results",
 ]
