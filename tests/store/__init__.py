@@ -1,0 +1,1 @@
+"""Tests of the booking-control store (SQLite and PostgreSQL)."""
