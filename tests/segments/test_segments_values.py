@@ -187,3 +187,17 @@ def test_bad_parameters_and_short_history():
         with pytest.raises(InputError) as err:
             segment_values(TX, **({"horizon_days": 10} | kwargs))
         assert err.value.field == field
+
+
+def test_records_feed_the_network_model():
+    from yieldopt import Network
+
+    v = segment_values(TX, horizon_days=10, as_of="2024-01-20")
+    net = Network.from_records(
+        resources=[{"id": "night", "capacity": 10}],
+        products=[{"id": "rate-x", "resources": ["night"], "price": 100.0, "segment": "X"},
+                  {"id": "rate-y", "resources": ["night"], "price": 80.0, "segment": "Y"}],
+        segments=segment_records(v),
+    )
+    expected = [100.0 + v.loc["X", "value_adjustment"], 80.0 + v.loc["Y", "value_adjustment"]]
+    assert np.allclose(net.values, expected)
