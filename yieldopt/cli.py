@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +24,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 150)
 err_console = Console(stderr=True)
 
 
@@ -306,13 +308,21 @@ def forecast(
         clos = None if closures is None else load_closures(closures)
         if backtest:
             result = run_backtest(
-                hist, closures=clos, window=window, unconstrain=unconstrain.value,
+                hist,
+                closures=clos,
+                window=window,
+                unconstrain=unconstrain.value,
                 **({} if horizon is None else {"horizon": horizon}),
             )
         else:
             fc = forecast_demand(
-                hist, method.value, closures=clos, as_of=as_of, horizon=horizon,
-                window=window, unconstrain=unconstrain.value,
+                hist,
+                method.value,
+                closures=clos,
+                as_of=as_of,
+                horizon=horizon,
+                window=window,
+                unconstrain=unconstrain.value,
             )
     except YieldoptError as exc:
         raise _fail(exc) from None
@@ -322,8 +332,13 @@ def forecast(
         for col in ("method", "forecasts", "MAE", "WAPE", "bias"):
             table.add_column(col, justify="left" if col == "method" else "right")
         for name, r in result.summary.iterrows():
-            table.add_row(str(name), f"{int(r['n']):,}", f"{r['mae']:.2f}", f"{r['wape']:.1%}",
-                          f"{r['bias']:+.2f}")
+            table.add_row(
+                str(name),
+                f"{int(r['n']):,}",
+                f"{r['mae']:.2f}",
+                f"{r['wape']:.1%}",
+                f"{r['bias']:+.2f}",
+            )
         console.print(table)
         if out is not None:
             _write_frame(result.detail, out)
@@ -342,8 +357,7 @@ def forecast(
             f"{ds:%a %Y-%m-%d}",
             *(f"{r[('mean', p)]:.1f} ± {r[('std', p)]:.1f}" for p in products),
         )
-    table.add_row("all dates", *(f"{wide[('mean', p)].sum():.1f}" for p in products),
-                  style="bold")
+    table.add_row("all dates", *(f"{wide[('mean', p)].sum():.1f}" for p in products), style="bold")
     console.print(table)
     if out is not None:
         _write_frame(fc, out)
@@ -374,8 +388,11 @@ def segments(
 
     try:
         values = segment_values(
-            load_transactions(transactions), horizon_days=horizon_days,
-            discount_rate=discount_rate, future_weight=future_weight, as_of=as_of,
+            load_transactions(transactions),
+            horizon_days=horizon_days,
+            discount_rate=discount_rate,
+            future_weight=future_weight,
+            as_of=as_of,
         )
         records = segment_records(values)
     except YieldoptError as exc:
@@ -383,8 +400,12 @@ def segments(
     if out is not None:
         _write_frame(values.reset_index(), out)
     if fmt is OutputFormat.json:
-        print(json.dumps({"values": values.reset_index().to_dict(orient="records"),
-                          "records": records}, indent=2))
+        print(
+            json.dumps(
+                {"values": values.reset_index().to_dict(orient="records"), "records": records},
+                indent=2,
+            )
+        )
         return
     console.print("Segment values, money per booking (margin = revenue + ancillary - cost)")
     table = Table()
@@ -439,3 +460,7 @@ def serve(
 def main() -> None:
     """Entry point of the ``yieldopt`` console script."""
     app()
+
+
+# Registers `simulate` and `run` on `app` (they use the helpers above).
+from .commands import simulation as _simulation  # noqa: E402, F401

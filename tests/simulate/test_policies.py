@@ -69,6 +69,8 @@ def test_hindsight_bounds_every_policy_on_every_path(extra, tmp):
     for p in NETWORK:
         assert np.all(wide["hindsight"] >= wide[p] - 1e-6), p
         assert np.all(value["hindsight"] >= value[p] - 1e-6), p
+    if not extra:  # without overbooking nobody can be denied, not even in hindsight
+        assert (res.paths["denied"] == 0).all()
     summary = res.summary.set_index("policy")
     assert summary.loc["fcfs", "rom"] == 0 and summary.loc["hindsight", "rom"] == pytest.approx(1)
 

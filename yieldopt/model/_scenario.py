@@ -14,11 +14,12 @@ TOML format is documented in the README ("Scenario files"); in short::
     [overbooking] denied_cost, spoilage_cost, show_prob, cancel_prob
     [simulation]  policies, samples, seed, reoptimize
     [[groups]]    a group request to quote (see ``group_quote``)
-    [history]     bookings, transactions (CSV/Parquet paths relative to the file)
+    [history]     bookings, closures, transactions (paths relative to the file), future_weight
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -101,8 +102,10 @@ class Scenario:
         ``"hotel"`` (reports ADR and RevPAR), ``"airline"`` or ``"network"``.
     groups : tuple of dict
         Group requests to quote in the report.
-    history : dict of str to Path
-        Booking history (``bookings``) and CRM data (``transactions``) files.
+    history : dict
+        Booking history (``bookings``, ``closures``) and CRM data (``transactions``) files,
+        and ``future_weight``: the share of a customer's expected future contribution
+        credited to accepting their booking.
     """
 
     name: str
@@ -112,7 +115,7 @@ class Scenario:
     settings: SimulationSettings = field(default_factory=SimulationSettings)
     kind: str = "network"
     groups: tuple[dict[str, Any], ...] = ()
-    history: dict[str, Path] = field(default_factory=dict)
+    history: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.behaviour is None:
@@ -136,6 +139,30 @@ class Scenario:
     def periods(self) -> int:
         """Number of booking periods."""
         return self.customers.periods
+
+    def with_segment_values(self, records: list[dict[str, Any]]) -> Scenario:
+        """Copy with segment value adjustments replaced, e.g. by ones estimated from CRM data.
+
+        Parameters
+        ----------
+        records : list of dict
+            ``{"id", "ancillary"?, "cost_to_serve"?, "future_value"?}`` per segment; segments
+            of the scenario not listed keep their values, unknown ids are ignored.
+        """
+        given = {str(r["id"]): r for r in records}
+        segments = []
+        for seg in self.network.segments:
+            rec = given.get(seg.id)
+            if rec is None:
+                segments.append(seg)
+                continue
+            adj = {
+                k: float(rec.get(k, getattr(seg, k)) or 0.0)
+                for k in ("ancillary", "cost_to_serve", "future_value")
+            }
+            segments.append(type(seg)(id=seg.id, **adj))
+        network = Network(self.network.resources, self.network.products, tuple(segments))
+        return dataclasses.replace(self, network=network)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -242,7 +269,7 @@ def _from_toml(path: Path, data: dict[str, Any]) -> Scenario:
         settings=_settings(data.get("simulation", {})),
         kind=kind,
         groups=tuple(data.get("groups", [])),
-        history={k: _relative(path, v, f"history.{k}") for k, v in data.get("history", {}).items()},
+        history=_history(path, data.get("history", {})),
     )
 
 
@@ -346,6 +373,24 @@ def _settings(sim: dict[str, Any]) -> SimulationSettings:
             )
         ),
     )
+
+
+_HISTORY_FILES = ("bookings", "closures", "transactions")
+
+
+def _history(base: Path, table: dict[str, Any]) -> dict[str, Any]:
+    """History files (resolved next to the scenario) and the options for using them."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in _HISTORY_FILES:
+            out[key] = _relative(base, value, f"history.{key}")
+        elif key == "future_weight":
+            out[key] = _number("history.future_weight", value, nonnegative=True)
+        else:
+            raise InputError(
+                f"history.{key}", f"unknown key; use {_HISTORY_FILES} or future_weight"
+            )
+    return out
 
 
 def _relative(base: Path, value: Any, where: str) -> Path:

@@ -2,9 +2,10 @@
 
 Knowing every request of the path, and whether each customer would cancel and
 show for each product, the firm solves an LP: assign customers to products of
-their choice set (at most one each), count only bookings that are kept, let shown
-customers use physical capacity, and deny shown customers beyond it at the denied
-cost. No-shows pay but use nothing. Every policy's bookings are a feasible
+their choice set (at most one each), count only bookings that are kept, keep them
+within the authorized capacity (as every policy must), let shown customers use
+physical capacity, and deny shown customers beyond it at the denied cost. No-shows
+pay and use no capacity at service. Every policy's bookings are a feasible
 (integer) point of this LP, so its optimum bounds every policy on every path. It
 is solved once with prices (the revenue bound) and, when segments adjust values,
 once more with values (the value bound).
@@ -41,10 +42,13 @@ def _one_path(model: ControlModel, paths: Paths, row: int, objective: NDArray[np
     gi, li = np.nonzero(g_keep)  # one column per (group, product kept)
     cols = g_prod[gi, li]
     n_x = cols.size
-    # Capacity rows: shown columns use their product's resources; z_i (denied) relieves row i.
+    # Booking rows: kept bookings never exceed the authorized capacity (no policy can sell
+    # more). Service rows: shown columns use physical capacity; z_i (denied) relieves row i.
     shown = g_show[gi, li]
+    booked_rows = sp.hstack([model.network.incidence[:, cols], sp.csr_array((m, m))], format="csr")
     a = model.network.incidence[:, cols].multiply(shown[None, :]).tocsr()
-    cap_rows = sp.hstack([a, -sp.eye(m)], format="csr")
+    cap_rows = sp.vstack([booked_rows, sp.hstack([a, -sp.eye(m)])], format="csr")
+    cap_rhs = np.concatenate([model.authorized, model.capacity]).astype(np.float64)
     # Customer rows: at most `count` customers of a group are sold.
     multi = np.bincount(gi, minlength=len(groups)) > 1
     gsel = np.flatnonzero(multi)
@@ -58,9 +62,9 @@ def _one_path(model: ControlModel, paths: Paths, row: int, objective: NDArray[np
             shape=(gsel.size, n_x + m),
         )
         matrix = sp.vstack([cap_rows, g_rows], format="csr")
-        rhs = np.concatenate([model.capacity, count[gsel].astype(np.float64)])
+        rhs = np.concatenate([cap_rhs, count[gsel].astype(np.float64)])
     else:
-        matrix, rhs = cap_rows, model.capacity.astype(np.float64)
+        matrix, rhs = cap_rows, cap_rhs
     obj = np.concatenate([objective[cols], np.full(m, -model.denied_cost)])
     sol = get_solver("highs").solve(LinearProgram(obj, matrix, rhs, upper))
     x, z = sol.x[:n_x], sol.x[n_x:]

@@ -1,0 +1,1 @@
+"""Larger CLI commands, registered on :data:`yieldopt.cli.app` when that module loads."""
