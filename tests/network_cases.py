@@ -26,7 +26,9 @@ def hub_network() -> tuple[yo.Network, dict[str, float]]:
     return net, {"AB-Y": 4, "AB-M": 6, "AC-M": 8, "HB-Y": 3, "HC-M": 5}
 
 
-def random_network(rng: np.random.Generator, m: int = 6, n: int = 25) -> tuple[yo.Network, np.ndarray]:
+def random_network(
+    rng: np.random.Generator, m: int = 6, n: int = 25
+) -> tuple[yo.Network, np.ndarray]:
     """Random network: products use 1-3 distinct resources; some segments adjust value."""
     resources = [{"id": f"r{i}", "capacity": int(rng.integers(0, 30))} for i in range(m)]
     segments = [
@@ -54,13 +56,22 @@ def write_topaloglu(path, rng: np.random.Generator, spokes: int = 2, periods: in
     legs = [(s, 0, int(rng.integers(1, 6))) for s in range(1, spokes + 1)]
     legs += [(0, s, int(rng.integers(1, 6))) for s in range(1, spokes + 1)]
     places = range(spokes + 1)
-    itins = [(a, b, c, float(rng.integers(10, 90)) * (4 if c else 1)) for a in places for b in places if a != b for c in (0, 1)]
+    itins = [
+        (a, b, c, float(rng.integers(10, 90)) * (4 if c else 1))
+        for a in places
+        for b in places
+        if a != b
+        for c in (0, 1)
+    ]
     probs = rng.dirichlet(np.ones(len(itins) + 1), periods)[:, :-1]
     lines = ["# number of time periods", str(periods), "", "# flights", str(len(legs))]
     lines += [f"{o} {d} {c}" for o, d, c in legs] + ["", "# itineraries", str(len(itins))]
     lines += [f"{a} {b} {c} {f}" for a, b, c, f in itins] + ["", "# probabilities"]
     for t in range(periods):
-        entries = "\t".join(f"[ {a} {b} {c} ]\t{float(p)!r}" for (a, b, c, _), p in zip(itins, probs[t]))
+        entries = "\t".join(
+            f"[ {a} {b} {c} ]\t{float(p)!r}"
+            for (a, b, c, _), p in zip(itins, probs[t], strict=False)
+        )
         lines.append(f"{t}\t{entries}")
     path.write_text("\n".join(lines) + "\n")
     return {"legs": legs, "itins": itins, "probs": probs}

@@ -27,7 +27,12 @@ def test_values_add_segment_adjustments():
 
 def test_from_frames_accepts_joined_resource_strings():
     prods = pd.DataFrame(
-        {"id": ["a", "b"], "resources": ["n1", "n1;n2"], "price": [10.0, 20.0], "segment": [None, np.nan]}
+        {
+            "id": ["a", "b"],
+            "resources": ["n1", "n1;n2"],
+            "price": [10.0, 20.0],
+            "segment": [None, np.nan],
+        }
     )
     net = yo.Network.from_frames(pd.DataFrame(RES), prods)
     assert net.products[1].resources == ("n1", "n2")
@@ -48,13 +53,23 @@ def test_with_capacity_by_id_and_by_position():
         ([{"id": "n1", "capacity": -1}], [], None, r"resources\[0\]\.capacity"),
         ([{"id": "n1", "capacity": 2.5}], [], None, r"resources\[0\]\.capacity"),
         ([{"id": "n1"}], [], None, r"resources\[0\]\.capacity"),
-        (RES + [{"id": "n1", "capacity": 3}], [], None, r"resources\[2\]\.id"),
+        ([*RES, {"id": "n1", "capacity": 3}], [], None, r"resources\[2\]\.id"),
         (RES, [{"id": "x", "resources": ["nope"], "price": 1}], None, r"products\[0\]\.resources"),
         (RES, [{"id": "x", "resources": [], "price": 1}], None, r"products\[0\]\.resources"),
         (RES, [{"id": "x", "resources": "n1", "price": 1}], None, r"products\[0\]\.resources"),
-        (RES, [{"id": "x", "resources": ["n1"], "price": float("nan")}], None, r"products\[0\]\.price"),
+        (
+            RES,
+            [{"id": "x", "resources": ["n1"], "price": float("nan")}],
+            None,
+            r"products\[0\]\.price",
+        ),
         (RES, [{"id": "x", "resources": ["n1"], "price": -5}], None, r"products\[0\]\.price"),
-        (RES, [{"id": "x", "resources": ["n1"], "price": 1, "segment": "vip"}], None, r"products\[0\]\.segment"),
+        (
+            RES,
+            [{"id": "x", "resources": ["n1"], "price": 1, "segment": "vip"}],
+            None,
+            r"products\[0\]\.segment",
+        ),
         (RES, PROD[2:] + PROD[2:], None, r"products\[1\]\.id"),
         (RES, [], [{"id": "s", "ancillary": float("inf")}], r"segments\[0\]\.ancillary"),
         ([], [], None, "resources"),
@@ -66,7 +81,7 @@ def test_bad_records_name_the_item(resources, products, segments, field):
 
 
 def test_demand_alignment():
-    net, demand = hub_network()
+    net, _demand = hub_network()
     vec = net.demand_vector({"HB-Y": 3})
     assert vec.tolist() == [0, 0, 0, 3, 0]
     with pytest.raises(yo.InputError, match="unknown product"):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import yieldopt as yo
-from tests.network_cases import hub_network, random_network
+from tests.network_cases import hub_network
 
 
 def _one_night(adjust: bool) -> yo.Network:
@@ -123,7 +123,7 @@ def test_decomposition_on_one_resource_is_the_exact_dp():
 
 
 def test_decomposition_resource_dp_uses_pseudo_values():
-    net, demand = hub_network()
+    net, _demand = hub_network()
     rng = np.random.default_rng(4)
     probs = rng.dirichlet(np.ones(6), 40)[:, :5]
     bid = {"AH": 70.0, "HB": 200.0, "HC": 50.0}

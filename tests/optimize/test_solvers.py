@@ -76,7 +76,7 @@ def test_strong_duality_and_independent_dual_lp(solver, seed):
     """The objective equals the dual value at the returned bid prices, and the dual LP
     min c·π + d·σ  s.t.  A'π + σ >= v,  π, σ >= 0 solved independently."""
     net, demand = random_network(np.random.default_rng(seed))
-    res = yo.dlp(net, dict(zip(net.product_ids, demand)), solver=solver)
+    res = yo.dlp(net, dict(zip(net.product_ids, demand, strict=False)), solver=solver)
     pi = res.bid_prices.to_numpy()
     assert np.all(pi >= 0)
     a = net.incidence.toarray()
