@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         own = store is None
         app.state.store = open_store(settings) if own else store
         app.state.store.fail_interrupted_runs()
-        app.state.executor = ThreadPoolExecutor(1, thread_name_prefix="yieldopt-optimize")
+        app.state.executor = _executor()
         try:
             yield
         finally:
@@ -83,12 +83,19 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.keyring = keyring
+    # Usable without the lifespan too (ASGI test transports that skip it) when given a store.
+    app.state.store = store
+    app.state.executor = _executor()
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     for module in (health, networks, decisions, bookings):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(1, thread_name_prefix="yieldopt-optimize")
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -131,10 +131,10 @@ class ForecastOut(BaseModel):
 class OverbookingIn(_In):
     """Overbooking parameters: authorized capacity becomes the cost-optimal limit."""
 
-    show_prob: Annotated[float, Field(gt=0, le=1)]
+    show_prob: Annotated[float, Field(ge=0.01, le=1)]
     denied_cost: Money
     spoilage_cost: Money
-    cancel_prob: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    cancel_prob: Annotated[float, Field(ge=0, le=0.99)] = 0.0
 
 
 class OptimizationIn(_In):

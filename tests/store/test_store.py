@@ -203,10 +203,13 @@ def test_optimization_needs_a_forecast(store):
 
 
 def test_bad_overbooking_parameter_names_the_field(hotel_store):
-    ob = Overbooking(show_prob=1.5, denied_cost=1.0, spoilage_cost=1.0)
+    with pytest.raises(InputError) as err:
+        Overbooking(show_prob=1.5, denied_cost=1.0, spoilage_cost=1.0)
+    assert err.value.field == "overbooking.show_prob"
+    ob = Overbooking(show_prob=0.9, denied_cost=-1.0, spoilage_cost=1.0)
     with pytest.raises(InputError) as err:
         hotel_store.optimize("hotel", OptimizationRequest("dlp", overbooking=ob))
-    assert err.value.field.startswith("overbooking.")
+    assert err.value.field == "overbooking.denied_cost"
 
 
 def test_runs_record_outcomes(hotel_store):

@@ -47,19 +47,26 @@ class Overbooking:
     Attributes
     ----------
     show_prob : float
-        Probability that a reservation shows up, in (0, 1].
+        Probability that a reservation shows up, in [0.01, 1].
     denied_cost : float
         Cost of denying a customer who shows (money).
     spoilage_cost : float
         Cost of a unit left empty (money).
     cancel_prob : float
-        Probability that a reservation cancels before the day, in [0, 1).
+        Probability that a reservation cancels before the day, in [0, 0.99].
     """
 
     show_prob: float
     denied_cost: float
     spoilage_cost: float
     cancel_prob: float = 0.0
+
+    def __post_init__(self) -> None:
+        # Below 1% shows the limits run into the billions; such inputs are mistakes.
+        for name, lo, hi in (("show_prob", 0.01, 1.0), ("cancel_prob", 0.0, 0.99)):
+            x = getattr(self, name)
+            if not (isinstance(x, int | float) and lo <= x <= hi):
+                raise InputError(f"overbooking.{name}", f"must lie in [{lo}, {hi}], got {x!r}")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Tests of the HTTP service: in-process, and against a real uvicorn process."""
