@@ -141,6 +141,6 @@ def test_decomposition_resource_dp_uses_pseudo_values():
 def test_decomposition_rejects_bad_probabilities():
     net, _ = hub_network()
     with pytest.raises(yo.InputError, match="^arrival_probs"):
-        yo.dp_decomposition(net, np.full((3, 5), 0.3))
+        yo.dp_decomposition(net, np.full((3, 5), 0.4))  # three products on AH: 1.2
     with pytest.raises(yo.InputError, match="^arrival_probs"):
         yo.dp_decomposition(net, np.full((3, 4), 0.1))

@@ -192,9 +192,10 @@ class DecompositionBidPrices(Policy):
             raise InputError(
                 "policy", "'dp' is the exact DP of a single resource; use 'dp-decomposition'"
             )
-        probs = m.customers.product_period_probs()
+        # Per-resource DPs need far fewer periods than the whole network's request stream.
+        periods = m.customers.resource_periods(m.network.incidence)
+        probs = m.customers.product_period_probs(periods)
         dec = dp_decomposition(m.network, probs, capacity=m.authorized, solver="highs")
-        periods = probs.shape[0]
         width = int(m.authorized.max()) + 1
         table = np.zeros((m.n_resources + 1, periods + 1, width))
         for i, v in enumerate(dec.values):
@@ -212,7 +213,10 @@ class DecompositionBidPrices(Policy):
         left = np.take_along_axis(remaining, res, axis=1)
         x = np.minimum(left, self.marginal.shape[2] - 1).astype(np.int64)
         x[res == self.model.n_resources] = 0
-        t = np.minimum(periods + 1, self.periods)[:, None]
+        # Request periods count the scenario's periods; the DP may use fewer.
+        t = np.minimum(periods * self.periods // self.model.customers.periods + 1, self.periods)[
+            :, None
+        ]
         total = self.marginal[res, t, x].sum(axis=1)
         return self.model.values[products] >= total - _TOL
 

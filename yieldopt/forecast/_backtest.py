@@ -122,8 +122,14 @@ def backtest_forecasts(
         for m in methods:
             f = total_demand(
                 forecast_cube(
-                    cube, m, o, horizon=horizon, dcps=d, window=window,
-                    by_weekday=by_weekday, unconstrain=unconstrain,
+                    cube,
+                    m,
+                    o,
+                    horizon=horizon,
+                    dcps=d,
+                    window=window,
+                    by_weekday=by_weekday,
+                    unconstrain=unconstrain,
                 )
             )
             s = o_day + np.arange(1, horizon + 1)

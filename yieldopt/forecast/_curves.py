@@ -32,9 +32,7 @@ def _as_of(hist: pd.DataFrame, as_of: DateLike | None) -> np.datetime64:
     return day
 
 
-def _closed_days_before(
-    clos: pd.DataFrame | None, keys: pd.DataFrame
-) -> np.ndarray:
+def _closed_days_before(clos: pd.DataFrame | None, keys: pd.DataFrame) -> np.ndarray:
     """Days before service of each key's closure (-1 when open); keys: product, service_date."""
     if clos is None or len(clos) == 0:
         return np.full(len(keys), -1, dtype=np.int64)

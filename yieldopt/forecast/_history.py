@@ -135,9 +135,7 @@ def validate_history(history: pd.DataFrame) -> pd.DataFrame:
         )
     early = is_cancelled & (cancelled < booked)
     if early.any():
-        raise InputError(
-            "cancelled_at", f"before booked_at; first bad row {first_bad_row(early)}"
-        )
+        raise InputError("cancelled_at", f"before booked_at; first bad row {first_bad_row(early)}")
     return pd.DataFrame(
         {
             "booking_id": ids.to_numpy(),

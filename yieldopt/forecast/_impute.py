@@ -59,8 +59,9 @@ def unconstrain_cube(cube: Cube, as_of_day: int, method: str, weeks: int = IMPUT
     n_prod, n_dates, width = cube.readings.shape
     d_all = np.arange(n_dates)
     known = (cube.closed >= 0) & ((d_all[None, :] - cube.closed) <= as_of_day)
-    open_cube = Cube(cube.products, cube.start, cube.readings, np.full_like(cube.closed, -1),
-                     cube.end)
+    open_cube = Cube(
+        cube.products, cube.start, cube.readings, np.full_like(cube.closed, -1), cube.end
+    )
     if not known.any() or method == "naive":
         return open_cube
     # sample: the complete dates of the last `weeks` weeks, one row per (product, phase)

@@ -60,9 +60,7 @@ def fit_ets(
     """
     n_prod, n = y.shape
     if n < 2 * _SEASON:
-        raise InputError(
-            "history", f"smoothing needs at least 14 complete service dates, got {n}"
-        )
+        raise InputError("history", f"smoothing needs at least 14 complete service dates, got {n}")
     grid_a, grid_g = np.meshgrid(np.asarray(alphas), np.asarray(gammas), indexing="ij")
     ga = grid_a.reshape(-1, 1)
     gg = grid_g.reshape(-1, 1)

@@ -40,12 +40,21 @@ __all__ = ["DEFAULT_PRODUCTS", "SyntheticHistory", "synthetic_history"]
 
 #: Three products of a hotel room type: flexible, saver and advance-purchase rates.
 DEFAULT_PRODUCTS: tuple[dict[str, Any], ...] = (
-    {"id": "FLEX", "mean": 12.0, "price": 189.0, "lead": 12.0,
-     "segments": {"business": 0.8, "leisure": 0.2}},
-    {"id": "SAVER", "mean": 25.0, "price": 129.0, "lead": 35.0,
-     "segments": {"business": 0.1, "leisure": 0.9}},
-    {"id": "ADVANCE", "mean": 8.0, "price": 99.0, "lead": 70.0,
-     "segments": {"leisure": 1.0}},
+    {
+        "id": "FLEX",
+        "mean": 12.0,
+        "price": 189.0,
+        "lead": 12.0,
+        "segments": {"business": 0.8, "leisure": 0.2},
+    },
+    {
+        "id": "SAVER",
+        "mean": 25.0,
+        "price": 129.0,
+        "lead": 35.0,
+        "segments": {"business": 0.1, "leisure": 0.9},
+    },
+    {"id": "ADVANCE", "mean": 8.0, "price": 99.0, "lead": 70.0, "segments": {"leisure": 1.0}},
 )
 _WEEKDAY_FACTORS = (0.85, 0.95, 1.0, 1.0, 1.1, 1.3, 0.8)
 _CANCEL = {"business": 0.2, "leisure": 0.1}

@@ -223,8 +223,16 @@ def unconstrain_batch(
         if continuity:
             xt = np.where(cens[todo], xt - continuity, xt)
         m_i, v_i = _iterate(
-            step, xt, cens[todo], unc[todo], mean[todo], var[todo], n[todo],
-            tau=tau, tol=tol, max_iter=max_iter,
+            step,
+            xt,
+            cens[todo],
+            unc[todo],
+            mean[todo],
+            var[todo],
+            n[todo],
+            tau=tau,
+            tol=tol,
+            max_iter=max_iter,
         )
         mean = mean.copy()
         var = var.copy()

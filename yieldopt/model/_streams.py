@@ -132,19 +132,50 @@ class CustomerStreams:
         """Return expected remaining demand per product from ``frac`` on, shape (n,)."""
         return self.to_products @ self.remaining_mean(frac)
 
-    def period_probs(self, max_cells: int = 50_000_000) -> NDArray[np.float64]:
-        """Per-period request probabilities per stream, shape (T, K)."""
+    def period_probs(
+        self, periods: int | None = None, max_cells: int = 50_000_000
+    ) -> NDArray[np.float64]:
+        """Per-period request probabilities per stream, shape (T, K).
+
+        Parameters
+        ----------
+        periods : int, optional
+            Number of periods; the scenario's by default. Only continuous (curve)
+            timing can be cut into other numbers of periods.
+        max_cells : int
+            Refuse to build more than this many cells.
+        """
+        periods = self.periods if periods is None else int(periods)
         if self.probs is not None:
+            if periods != self.periods:
+                raise InputError(
+                    "periods", f"per-period demand is given for {self.periods} periods"
+                )
             return self.probs
-        if self.periods * len(self.choice_sets) > max_cells:
+        if periods * len(self.choice_sets) > max_cells:
             raise InputError("periods", "too many periods × streams for per-period probabilities")
-        edges = np.linspace(0.0, 1.0, self.periods + 1)
+        edges = np.linspace(0.0, 1.0, periods + 1)
         cdf = stats.beta.cdf(edges[:, None], self.curves[:, 0], self.curves[:, 1])
         return np.diff(cdf, axis=0) * self.mean
 
-    def product_period_probs(self) -> NDArray[np.float64]:
+    def product_period_probs(self, periods: int | None = None) -> NDArray[np.float64]:
         """Per-period request probabilities per product, shape (T, n) (see ``to_products``)."""
-        return (self.to_products @ self.period_probs().T).T
+        return (self.to_products @ self.period_probs(periods).T).T
+
+    def resource_periods(self, incidence: sp.csr_array, target: float = 0.3) -> int:
+        """Fewest periods (>= 50, <= ``periods``) for per-resource dynamic programs.
+
+        Each resource then sees at most ``target`` expected requests per period.
+        """
+        if self.probs is not None:
+            return self.periods
+        periods = 50
+        while periods < self.periods:
+            load = self.product_period_probs(periods) @ incidence.T
+            if load.max(initial=0.0) <= target:
+                return periods
+            periods *= 2
+        return self.periods
 
 
 def auto_periods(

@@ -146,8 +146,8 @@ def dp_decomposition(
     network : Network
         The network.
     arrival_probs : array_like, shape (T, n)
-        Probability that the request of period ``t`` is for product ``j``; rows sum
-        to at most 1.
+        Probability of a request for product ``j`` in period ``t``; the products of
+        any one resource sum to at most 1 per period.
     bid_prices : mapping or Series, optional
         Static bid prices by resource id for the value split; by default the DLP's
         on the expected demand ``arrival_probs.sum(axis=0)``.
@@ -164,8 +164,11 @@ def dp_decomposition(
     n = len(network.products)
     if lam.ndim != 2 or lam.shape[1] != n:
         raise InputError("arrival_probs", f"must have shape (T, {n}), got {lam.shape}")
-    if np.any(lam.sum(axis=1) > 1 + 1e-9):
-        raise InputError("arrival_probs", "each period's probabilities must sum to at most 1")
+    # Each resource's DP needs at most one request per period on that resource.
+    if np.any(lam @ network.incidence.T > 1 + 1e-9):
+        raise InputError(
+            "arrival_probs", "each resource's per-period probabilities must sum to at most 1"
+        )
     cap = _capacity(network, capacity)
     if bid_prices is None:
         bid = dlp(network, lam.sum(axis=0), capacity=cap, solver=solver).bid_prices.to_numpy()

@@ -27,12 +27,36 @@ __all__ = ["DEFAULT_SEGMENTS", "SyntheticTransactions", "synthetic_transactions"
 
 #: A hotel's segments: frequent corporate travellers, occasional leisure guests, groups.
 DEFAULT_SEGMENTS: tuple[dict[str, Any], ...] = (
-    {"id": "business", "share": 0.3, "retention": 0.7, "frequency": 4.0,
-     "revenue": 180.0, "ancillary": 40.0, "cost": 35.0, "referrals": 0.05},
-    {"id": "leisure", "share": 0.6, "retention": 0.35, "frequency": 1.5,
-     "revenue": 120.0, "ancillary": 25.0, "cost": 30.0, "referrals": 0.15},
-    {"id": "group", "share": 0.1, "retention": 0.5, "frequency": 1.2,
-     "revenue": 900.0, "ancillary": 150.0, "cost": 260.0, "referrals": 0.4},
+    {
+        "id": "business",
+        "share": 0.3,
+        "retention": 0.7,
+        "frequency": 4.0,
+        "revenue": 180.0,
+        "ancillary": 40.0,
+        "cost": 35.0,
+        "referrals": 0.05,
+    },
+    {
+        "id": "leisure",
+        "share": 0.6,
+        "retention": 0.35,
+        "frequency": 1.5,
+        "revenue": 120.0,
+        "ancillary": 25.0,
+        "cost": 30.0,
+        "referrals": 0.15,
+    },
+    {
+        "id": "group",
+        "share": 0.1,
+        "retention": 0.5,
+        "frequency": 1.2,
+        "revenue": 900.0,
+        "ancillary": 150.0,
+        "cost": 260.0,
+        "referrals": 0.4,
+    },
 )
 _KEYS = ("share", "retention", "frequency", "revenue", "ancillary", "cost", "referrals")
 
@@ -102,8 +126,10 @@ def synthetic_transactions(
     if n_customers < 1 or periods < 1 or period_days < 1:
         raise InputError("n_customers", "n_customers, periods and period_days must be >= 1")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    truth = pd.DataFrame([{k: float(s[k]) for k in _KEYS} for s in segments],
-                         index=pd.Index([str(s["id"]) for s in segments], name="segment"))
+    truth = pd.DataFrame(
+        [{k: float(s[k]) for k in _KEYS} for s in segments],
+        index=pd.Index([str(s["id"]) for s in segments], name="segment"),
+    )
     share = truth["share"].to_numpy() / truth["share"].sum()
     last = parse_day(end, "end")
     first = last - np.timedelta64(periods * period_days - 1, "D")
