@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 
 # The main job on the bundled example.
 run: $(STAMP)
-	$(BIN)/yieldopt leg scenarios/single-leg.toml
+	$(BIN)/yieldopt run scenarios/city-hotel.toml
 
 # Lint, then the whole test suite (benchmarks run once each as smoke tests).
 test: $(STAMP)

@@ -100,3 +100,79 @@ def test_network_bad_solver_is_a_clear_error():
     args = ["network", str(ROOT / "scenarios/hub-network.toml"), "--solver", "nope"]
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and "solver" in result.output
+
+
+def test_simulate_json_has_the_documented_columns(tmp_path):
+    args = [
+        "simulate",
+        str(ROOT / "scenarios/topaloglu.toml"),
+        "--policy",
+        "fcfs",
+        "--policy",
+        "dlp",
+    ]
+    args += [
+        "--policy",
+        "hindsight",
+        "--samples",
+        "12",
+        "--seed",
+        "3",
+        "--reoptimize",
+        "5",
+        "--format",
+        "json",
+    ]
+    args += ["--out", str(tmp_path / "summary.csv")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = {r["policy"]: r for r in json.loads(result.stdout)}
+    assert list(rows) == ["fcfs", "dlp", "hindsight"]
+    for r in rows.values():
+        assert {"policy", "revenue_mean", "revenue_hw95", "load_factor", "rom"} <= set(r)
+    assert rows["fcfs"]["rom"] == 0 and rows["hindsight"]["rom"] == pytest.approx(1)
+    assert rows["hindsight"]["revenue_mean"] >= rows["dlp"]["revenue_mean"]
+    from yieldopt.simulate import simulate
+
+    direct = simulate(
+        ROOT / "scenarios/topaloglu.toml", ["fcfs", "dlp", "hindsight"], 12, 3, reoptimize=5
+    )
+    assert rows["dlp"]["revenue_mean"] == pytest.approx(direct.summary["revenue_mean"].iloc[1])
+    assert (tmp_path / "summary.csv").read_text().startswith("policy,revenue_mean")
+
+
+def test_simulate_table_and_bad_policy():
+    ok = runner.invoke(
+        app, ["simulate", str(ROOT / "scenarios/hub-network.toml"), "-p", "fcfs", "-n", "3"]
+    )
+    assert ok.exit_code == 0, ok.output
+    assert "fcfs" in ok.output
+    bad = runner.invoke(app, ["simulate", str(ROOT / "scenarios/hub-network.toml"), "-p", "oracle"])
+    assert bad.exit_code == 2 and "policy" in bad.output and "Traceback" not in bad.output
+
+
+def test_run_writes_report_and_results(tmp_path):
+    args = [
+        "run",
+        str(ROOT / "scenarios/city-hotel.toml"),
+        "--samples",
+        "6",
+        "--seed",
+        "1",
+        "--out",
+        str(tmp_path),
+    ]
+    args += ["-p", "fcfs", "-p", "dlp", "-p", "hindsight"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    for name in (
+        "report.html",
+        "summary.csv",
+        "paths.parquet",
+        "booking_curves.csv",
+        "bid_prices.csv",
+    ):
+        assert (tmp_path / name).is_file(), name
+    html = (tmp_path / "report.html").read_text()
+    assert "Segment values from CRM data" in html and "Group quote" in html
+    assert "Minimum length of stay" in html and "Forecast accuracy" in html
