@@ -52,7 +52,13 @@ def _records(summary: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _summary_table(summary: pd.DataFrame, title: str, hotel: bool) -> Table:
+def _summary_table(res, sc: Scenario) -> Table:
+    s = res.settings
+    title = (
+        f"{sc.name}: {s['samples']} sample paths, seed {s['seed']}, "
+        f"{s['reoptimize']} optimization(s), {res.seconds:.1f} s"
+    )
+    summary, hotel = res.summary, sc.kind == "hotel"
     table = Table(title=title, title_justify="left")
     cols = ["policy", "revenue", "± 95%", "value", "load factor"]
     cols += ["ADR", "RevPAR"] if hotel else []
@@ -119,12 +125,7 @@ def simulate_command(
     if fmt is OutputFormat.json:
         print(json.dumps(_records(res.summary), indent=2))
         return
-    s = res.settings
-    title = (
-        f"{sc.name}: {s['samples']} sample paths, seed {s['seed']}, "
-        f"{s['reoptimize']} optimization(s), {res.seconds:.1f} s"
-    )
-    console.print(_summary_table(res.summary, title, sc.kind == "hotel"))
+    console.print(_summary_table(res, sc))
 
 
 @app.command()
@@ -155,12 +156,7 @@ def run(
         files["report"] = write_report(res, sc, folder, sections=sections)
     except YieldoptError as exc:
         raise _fail(exc) from None
-    s = res.settings
-    title = (
-        f"{sc.name}: {s['samples']} sample paths, seed {s['seed']}, "
-        f"{s['reoptimize']} optimization(s), {res.seconds:.1f} s"
-    )
-    console.print(_summary_table(res.summary, title, sc.kind == "hotel"))
+    console.print(_summary_table(res, sc))
     for name, path in files.items():
         err_console.print(f"{name:>15}: {path}")
 

@@ -238,6 +238,28 @@ class PulpSolver:
         )
 
 
+def _highs_lp(lp: LinearProgram):
+    """Return the program as a column-wise ``highspy.HighsLp`` (maximization, ``<=`` rows)."""
+    import highspy
+
+    m, n = lp.matrix.shape
+    csc = sp.csc_array(lp.matrix)
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = n, m
+    model.sense_ = highspy.ObjSense.kMaximize
+    model.col_cost_ = np.ascontiguousarray(lp.objective, dtype=np.float64)
+    model.col_lower_ = np.ascontiguousarray(lp.lower, dtype=np.float64)
+    model.col_upper_ = np.where(np.isfinite(lp.upper), lp.upper, highspy.kHighsInf)
+    model.row_lower_ = np.full(m, -highspy.kHighsInf)
+    model.row_upper_ = np.ascontiguousarray(lp.rhs, dtype=np.float64)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, m
+    model.a_matrix_.start_ = csc.indptr.astype(np.int32)
+    model.a_matrix_.index_ = csc.indices.astype(np.int32)
+    model.a_matrix_.value_ = csc.data.astype(np.float64)
+    return model
+
+
 class HighsSolver:
     """highspy directly: the sparse matrix goes to HiGHS in one call, no modelling layer.
 
@@ -264,21 +286,7 @@ class HighsSolver:
         h.setOptionValue("output_flag", False)
         for key, value in self.options.items():
             h.setOptionValue(key, value)
-        m, n = lp.matrix.shape
-        csc = sp.csc_array(lp.matrix)
-        model = highspy.HighsLp()
-        model.num_col_, model.num_row_ = n, m
-        model.sense_ = highspy.ObjSense.kMaximize
-        model.col_cost_ = np.ascontiguousarray(lp.objective, dtype=np.float64)
-        model.col_lower_ = np.ascontiguousarray(lp.lower, dtype=np.float64)
-        model.col_upper_ = np.where(np.isfinite(lp.upper), lp.upper, highspy.kHighsInf)
-        model.row_lower_ = np.full(m, -highspy.kHighsInf)
-        model.row_upper_ = np.ascontiguousarray(lp.rhs, dtype=np.float64)
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, m
-        model.a_matrix_.start_ = csc.indptr.astype(np.int32)
-        model.a_matrix_.index_ = csc.indices.astype(np.int32)
-        model.a_matrix_.value_ = csc.data.astype(np.float64)
+        model = _highs_lp(lp)
         h.passModel(model)
         h.run()
         status = h.getModelStatus()
@@ -412,22 +420,7 @@ class WarmDLP:
             h = highspy.Highs()
             h.setOptionValue("output_flag", False)
             h.setOptionValue("presolve", "off")
-            lp = self._lp
-            m, n = lp.matrix.shape
-            csc = sp.csc_array(lp.matrix)
-            model = highspy.HighsLp()
-            model.num_col_, model.num_row_ = n, m
-            model.sense_ = highspy.ObjSense.kMaximize
-            model.col_cost_ = lp.objective
-            model.col_lower_ = np.zeros(n)
-            model.col_upper_ = np.zeros(n)
-            model.row_lower_ = np.full(m, -highspy.kHighsInf)
-            model.row_upper_ = np.zeros(m)
-            model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-            model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, m
-            model.a_matrix_.start_ = csc.indptr.astype(np.int32)
-            model.a_matrix_.index_ = csc.indices.astype(np.int32)
-            model.a_matrix_.value_ = csc.data.astype(np.float64)
+            model = _highs_lp(self._lp)
             h.passModel(model)
             self._h = h
         return self._h
