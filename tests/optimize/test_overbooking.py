@@ -16,6 +16,8 @@ from yieldopt.optimize._overbooking import (
     authorized_capacity,
     overbooking_costs,
     overbooking_limit,
+)
+from yieldopt.optimize._overbooking_variants import (
     overbooking_limit_empirical,
     overbooking_limit_service,
 )

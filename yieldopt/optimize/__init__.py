@@ -18,13 +18,8 @@ from ._lp import (
     shadow_prices,
 )
 from ._network_lp import DLPResult, RLPResult, dlp, dlp_arrays, rlp
-from ._overbooking import (
-    authorized_capacity,
-    overbooking_costs,
-    overbooking_limit,
-    overbooking_limit_empirical,
-    overbooking_limit_service,
-)
+from ._overbooking import authorized_capacity, overbooking_costs, overbooking_limit
+from ._overbooking_variants import overbooking_limit_empirical, overbooking_limit_service
 from ._static import (
     ProtectionLevels,
     booking_limits,
