@@ -69,6 +69,7 @@ from .segments import (
     segment_values,
     synthetic_transactions,
 )
+from .simulate import SimulationResult, simulate
 
 __version__ = "0.1.0"
 
@@ -90,6 +91,7 @@ __all__ = [
     "Resource",
     "Scenario",
     "Segment",
+    "SimulationResult",
     "SolverError",
     "SyntheticHistory",
     "SyntheticTransactions",
@@ -136,6 +138,7 @@ __all__ = [
     "rlp",
     "segment_records",
     "segment_values",
+    "simulate",
     "single_leg_dp",
     "synthetic_history",
     "synthetic_transactions",
