@@ -42,6 +42,10 @@ class ControlModel:
         Cost per shown customer denied on a resource (money).
     kind : str
         Scenario kind (``"hotel"`` adds ADR and RevPAR).
+    belief : ndarray, shape (n,)
+        What the optimizers believe about demand, as a multiple of each product's true
+        expected demand (ones: they know it; a forecast sets it, see
+        :meth:`~yieldopt.Scenario.with_forecast_scale`).
     """
 
     network: Network
@@ -55,6 +59,11 @@ class ControlModel:
     show_prob: NDArray[np.float64]
     denied_cost: float
     kind: str
+    belief: NDArray[np.float64] = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.belief is None:
+            object.__setattr__(self, "belief", np.ones(self.values.size))
 
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> ControlModel:
@@ -93,7 +102,23 @@ class ControlModel:
             show_prob=beh.show_prob,
             denied_cost=beh.denied_cost,
             kind=scenario.kind,
+            belief=scenario.forecast_scale,
         )
+
+    def product_demand(self, frac: float = 0.0) -> NDArray[np.float64]:
+        """Demand the optimizers expect per product from horizon fraction ``frac`` on, (n,)."""
+        return self.customers.product_demand(frac) * self.belief
+
+    def product_period_probs(self, periods: int | None = None) -> NDArray[np.float64]:
+        """Per-period request probabilities the optimizers expect, shape (T, n).
+
+        Scaled by ``belief`` and, where that pushes a resource above one expected request
+        per period, scaled back on that period so the dynamic programs stay valid.
+        """
+        probs = self.customers.product_period_probs(periods) * self.belief
+        load = probs @ self.network.incidence.T  # (T, m)
+        worst = (load.max(axis=1, initial=0.0))[:, None]
+        return np.where(worst > 1.0, probs / np.maximum(worst, 1.0), probs)
 
     @property
     def n_resources(self) -> int:

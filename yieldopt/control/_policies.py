@@ -88,7 +88,7 @@ class BidPrices(Policy):
         self.bid = np.tile(np.append(first, 0.0), (len(path_ids), 1))
 
     def _demand(self, frac: float, path_id: int | None, step: int) -> NDArray[np.float64]:
-        return self.model.customers.product_demand(frac)
+        return self.model.product_demand(frac)
 
     def _prices(self, capacity, frac, path_id, step=0) -> NDArray[np.float64]:
         return self._lp.solve(capacity, self._demand(frac, path_id, step)).duals
@@ -112,7 +112,7 @@ class RandomizedBidPrices(BidPrices):
     samples = 10
 
     def _prices(self, capacity, frac, path_id, step=0):
-        mean = self.model.customers.product_demand(frac)
+        mean = self.model.product_demand(frac)
         # Opening prices (no path yet) use path slot 0 with step 0; paths use id + 1.
         slot = 0 if path_id is None else int(path_id) + 1
         rng = np.random.default_rng([self.seed, 7, slot, step])
@@ -148,7 +148,7 @@ class VirtualNesting(Policy):
 
     def _thresholds(self, capacity, frac) -> NDArray[np.float64]:
         m = self.model
-        demand = m.customers.product_demand(frac)
+        demand = m.product_demand(frac)
         bid = (
             self._lp.solve(capacity, demand).duals if self.displacement else np.zeros(m.n_resources)
         )
@@ -194,7 +194,7 @@ class DecompositionBidPrices(Policy):
             )
         # Per-resource DPs need far fewer periods than the whole network's request stream.
         periods = m.customers.resource_periods(m.network.incidence)
-        probs = m.customers.product_period_probs(periods)
+        probs = m.product_period_probs(periods)
         dec = dp_decomposition(m.network, probs, capacity=m.authorized, solver="highs")
         width = int(m.authorized.max()) + 1
         table = np.zeros((m.n_resources + 1, periods + 1, width))

@@ -102,6 +102,9 @@ class Scenario:
         ``"hotel"`` (reports ADR and RevPAR), ``"airline"`` or ``"network"``.
     groups : tuple of dict
         Group requests to quote in the report.
+    forecast_scale : ndarray, shape (n,), or None
+        Optimizers' demand belief as a multiple of each product's expected demand
+        (set from a forecast by ``yieldopt run``; ``None``: they know the true means).
     history : dict
         Booking history (``bookings``, ``closures``) and CRM data (``transactions``) files,
         and ``future_weight``: the share of a customer's expected future contribution
@@ -116,6 +119,7 @@ class Scenario:
     kind: str = "network"
     groups: tuple[dict[str, Any], ...] = ()
     history: dict[str, Any] = field(default_factory=dict)
+    forecast_scale: NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         if self.behaviour is None:
@@ -139,6 +143,24 @@ class Scenario:
     def periods(self) -> int:
         """Number of booking periods."""
         return self.customers.periods
+
+    @property
+    def believed_demand(self) -> pd.Series:
+        """Expected demand by product id as the optimizers see it (units)."""
+        if self.forecast_scale is None:
+            return self.demand
+        return (self.demand * self.forecast_scale).rename("demand")
+
+    def with_forecast_scale(self, scale: NDArray[np.float64]) -> Scenario:
+        """Copy whose optimizers believe demand is ``scale`` times the true mean, per product."""
+        scale = np.asarray(scale, dtype=np.float64)
+        if (
+            scale.shape != (len(self.network.products),)
+            or not np.all(np.isfinite(scale))
+            or np.any(scale < 0)
+        ):
+            raise InputError("forecast_scale", "needs one finite, non-negative factor per product")
+        return dataclasses.replace(self, forecast_scale=scale)
 
     def with_segment_values(self, records: list[dict[str, Any]]) -> Scenario:
         """Copy with segment value adjustments replaced, e.g. by ones estimated from CRM data.
