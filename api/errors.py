@@ -15,12 +15,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from yieldopt.errors import InputError, YieldoptError
 from yieldopt.store import ConflictError, IdempotencyError, NotFoundError
 
-__all__ = ["PROBLEM", "field_name", "install_handlers", "problem"]
+__all__ = ["PROBLEM", "body_error", "field_name", "install_handlers", "problem"]
 
 log = logging.getLogger("yieldopt.api")
 
@@ -53,6 +54,11 @@ def field_name(loc: Sequence[Any]) -> str:
         else:
             out += f".{p}" if out else str(p)
     return out or "body"
+
+
+def body_error(exc: ValidationError) -> RequestValidationError:
+    """Turn a body model's validation error into the error FastAPI raises for bodies."""
+    return RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
 
 
 def problem(

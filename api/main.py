@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from yieldopt import __version__
 from yieldopt.store import Store
 
+from .dependencies import BEARER_SCHEME
 from .errors import PROBLEM, install_handlers
 from .middleware import BodyLimit
 from .routers import bookings, decisions, health, networks
@@ -88,7 +89,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.executor = _executor()
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    for module in (health, networks, decisions, bookings):
+    # The booking path first: routes are matched in order, and evaluate is the hot path.
+    for module in (bookings, health, networks, decisions):
         app.include_router(module.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
@@ -107,8 +109,13 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             description=app.description,
             routes=app.routes,
         )
-        for path in schema.get("paths", {}).values():
+        schema.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = (
+            BEARER_SCHEME
+        )
+        for url, path in schema.get("paths", {}).items():
             for op in path.values():
+                if url.startswith("/v1/"):
+                    op["security"] = [{"bearer": []}]
                 for code, resp in op.get("responses", {}).items():
                     content = resp.get("content", {})
                     if code[0] in "45" and "application/json" in content:

@@ -248,19 +248,24 @@ class EvaluationOut(BaseModel):
     @classmethod
     def of(cls, d: Decision) -> EvaluationOut:
         """From the store's decision."""
+        return cls(**cls.fields_of(d))
+
+    @staticmethod
+    def fields_of(d: Decision) -> dict[str, Any]:
+        """Return the response fields of a decision as plain values (for a fast JSON dump)."""
         a = d.assessment
-        return cls(
-            accepted=d.accepted,
-            reason=d.reason,  # type: ignore[arg-type]
-            decision_version=d.decision_version,
-            product=a.product,
-            quantity=a.quantity,
-            price=a.price,
-            segment=a.segment,
-            value=a.value,
-            bid_price_total=a.bid_price_total,
-            margin=a.margin,
-        )
+        return {
+            "accepted": d.accepted,
+            "reason": d.reason,
+            "decision_version": d.decision_version,
+            "product": a.product,
+            "quantity": a.quantity,
+            "price": a.price,
+            "segment": a.segment,
+            "value": a.value,
+            "bid_price_total": a.bid_price_total,
+            "margin": a.margin,
+        }
 
 
 class BookingOut(BaseModel):

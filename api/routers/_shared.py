@@ -9,15 +9,27 @@ from fastapi import Path
 
 from ..schemas import Problem
 
-__all__ = ["BookingId", "NetworkId", "RunId", "problems"]
-
-NetworkId = Annotated[
-    str,
-    Path(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$",
-        description="Network id: letters, digits and . _ ~ - (1–100 characters).",
-    ),
+__all__ = [
+    "NETWORK_ID_PARAMETER",
+    "NETWORK_ID_PATTERN",
+    "BookingId",
+    "NetworkId",
+    "RunId",
+    "problems",
 ]
+
+NETWORK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$"
+NETWORK_ID_DESCRIPTION = "Network id: letters, digits and . _ ~ - (1–100 characters)."
+NetworkId = Annotated[str, Path(pattern=NETWORK_ID_PATTERN, description=NETWORK_ID_DESCRIPTION)]
+
+#: The ``network_id`` path parameter as OpenAPI, for routes that read it themselves.
+NETWORK_ID_PARAMETER = {
+    "name": "network_id",
+    "in": "path",
+    "required": True,
+    "description": NETWORK_ID_DESCRIPTION,
+    "schema": {"type": "string", "pattern": NETWORK_ID_PATTERN, "title": "Network Id"},
+}
 BookingId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="Booking id.")]
 RunId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="Optimization run id.")]
 

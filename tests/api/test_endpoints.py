@@ -281,6 +281,12 @@ def test_unknown_ids_are_404(client):
     problem(client.put("/v1/networks/nope/forecast", json={"demand": []}, headers=ADMIN_H), 404)
     problem(client.get(f"/v1/networks/nope/optimizations/{'a' * 32}", headers=READ_H), 404)
     problem(client.get("/v1/networks/bad%20id", headers=READ_H), 422, "network_id")
+    problem(
+        client.post("/v1/networks/bad%20id/evaluate", json={"product": "x"}, headers=READ_H),
+        422,
+        "network_id",
+    )
+    problem(client.post("/v1/networks/nope/evaluate", json={"product": "x"}), 401)
 
 
 def test_oversized_payloads_are_413(client):

@@ -4,10 +4,12 @@ import logging
 
 import pytest
 
-from api.dependencies import get_keyring
+import yieldopt as yo
+from api.dependencies import get_store
 from api.main import create_app
 from api.security import KeyRing, Role
 from api.settings import Settings
+from yieldopt.store import Store
 
 from .conftest import ADMIN_H, BOOK_H, HOTEL, READ_H, TestClient, make_client
 from .server import ADMIN, BOOK, READ
@@ -102,20 +104,21 @@ def test_keys_never_reach_logs_or_errors(sqlite_url, caplog):
     assert secret not in repr(Settings(api_keys=f"{secret}:admin"))
 
 
-def test_keyring_dependency_can_be_overridden(sqlite_url):
-    """The FastAPI test seam: swap the keys without touching the settings."""
+def test_store_dependency_can_be_overridden_and_keys_replaced(sqlite_url, tmp_path):
+    """The FastAPI test seam: swap the store; keys live in ``app.state.keyring``."""
+    other = Store.open(f"sqlite:///{tmp_path / 'other.db'}")
+    other.put_network("elsewhere", yo.Network.from_records(**HOTEL))
     with make_client(sqlite_url) as c:
-        c.app.dependency_overrides[get_keyring] = lambda: KeyRing.parse("only-this:read")
+        c.app.dependency_overrides[get_store] = lambda: other
+        assert c.get("/v1/networks", headers=READ_H).json() == ["elsewhere"]
+        c.app.dependency_overrides.clear()
+        assert c.get("/v1/networks", headers=READ_H).json() == []
+        c.app.state.keyring = KeyRing.parse("only-this:read")
         assert c.get("/v1/networks", headers=ADMIN_H).status_code == 401
         assert (
             c.get("/v1/networks", headers={"Authorization": "Bearer only-this"}).status_code == 200
         )
-        c.app.dependency_overrides.clear()
-        assert c.get("/v1/networks", headers=auth_header(ADMIN)).status_code == 200
-
-
-def auth_header(key):
-    return {"Authorization": f"Bearer {key}"}
+    other.close()
 
 
 def test_all_keys_compared_in_constant_time(monkeypatch):

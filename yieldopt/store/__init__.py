@@ -33,6 +33,7 @@ from ._records import (
 )
 from ._schema import MIGRATIONS, SCHEMA_VERSION, schema_version, upgrade
 from ._store import Store
+from ._writer import GroupCommitter
 
 __all__ = [
     "DEFAULT_URL",
@@ -48,6 +49,7 @@ __all__ = [
     "Decision",
     "DecisionSet",
     "Forecast",
+    "GroupCommitter",
     "IdempotencyError",
     "InventoryRow",
     "NotFoundError",

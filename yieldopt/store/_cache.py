@@ -52,6 +52,7 @@ class ControlsCache:
     def __init__(self, ttl: float = 1.0) -> None:
         self.ttl = float(ttl)
         self._items: dict[str, Snapshot] = {}
+        self._compiled: dict[str, Controls] = {}
         self._lock = threading.Lock()
 
     def fresh(self, network_id: str) -> Snapshot | None:
@@ -63,11 +64,18 @@ class ControlsCache:
 
     def controls(self, network_id: str, revision: int, version: int) -> Controls | None:
         """Return the cached controls if they match a network revision and decision version."""
-        snap = self._items.get(network_id)
-        if snap is None:
-            return None
-        c = snap.controls
-        return c if (c.network_revision, c.version) == (revision, version) else None
+        c = self._compiled.get(network_id)
+        return (
+            c if c is not None and (c.network_revision, c.version) == (revision, version) else None
+        )
+
+    def put_controls(self, network_id: str, controls: Controls) -> None:
+        """Keep compiled controls (unless newer ones are cached)."""
+        with self._lock:
+            old = self._compiled.get(network_id)
+            key = (controls.network_revision, controls.version)
+            if old is None or (old.network_revision, old.version) <= key:
+                self._compiled[network_id] = controls
 
     def put(self, network_id: str, snapshot: Snapshot) -> None:
         """Store a snapshot (unless a newer network revision or decision version is cached)."""
@@ -82,9 +90,10 @@ class ControlsCache:
             self._items[network_id] = snapshot
 
     def invalidate(self, network_id: str) -> None:
-        """Drop a network's snapshot (its network or decisions changed)."""
+        """Drop a network's snapshot and controls (its network or decisions changed)."""
         with self._lock:
             self._items.pop(network_id, None)
+            self._compiled.pop(network_id, None)
 
     def add_sold(
         self, network_id: str, revision: int, positions: Iterable[int], quantity: int

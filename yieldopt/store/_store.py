@@ -1,21 +1,23 @@
 """The store: networks, forecasts, decision sets, bookings and inventory in one database.
 
 :class:`Store` is the one entry point the service and the CLI use. Every write runs in
-one transaction; on SQLite writes also pass an in-process lock, so the threads of one
+one transaction. On SQLite, writes also pass an in-process lock, so the threads of one
 server queue in memory instead of polling SQLite's busy handler (other processes still
-wait on the database lock with the busy timeout).
+wait on the database lock with the busy timeout), and bookings and cancellations are
+group-committed by one writer thread (:class:`~yieldopt.store.GroupCommitter`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
@@ -55,8 +57,11 @@ from ._schema import (
     segments,
     upgrade,
 )
+from ._writer import GroupCommitter
 
 __all__ = ["Store"]
+
+T = TypeVar("T")
 
 log = logging.getLogger("yieldopt.store")
 
@@ -76,8 +81,11 @@ class Store:
 
     def __init__(self, engine: Engine, *, evaluate_ttl: float = 1.0) -> None:
         self.engine = engine
-        self._lock = threading.Lock() if is_sqlite(engine) else nullcontext()
+        sqlite = is_sqlite(engine)
+        self._lock = threading.Lock() if sqlite else nullcontext()
         self._cache = ControlsCache(evaluate_ttl)
+        # SQLite: bookings and cancellations share commits (one disk sync per batch).
+        self._committer = GroupCommitter(engine, self._lock) if sqlite else None
 
     @classmethod
     def open(cls, url: str | None = None, *, evaluate_ttl: float = 1.0, **engine_kw: Any) -> Store:
@@ -98,8 +106,17 @@ class Store:
         return cls(engine, evaluate_ttl=evaluate_ttl)
 
     def close(self) -> None:
-        """Close the database connections."""
+        """Finish queued writes and close the database connections."""
+        if self._committer is not None:
+            self._committer.close()
         self.engine.dispose()
+
+    def _run_write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work(conn)`` in a write transaction: group-committed on SQLite."""
+        if self._committer is not None:
+            return self._committer.run(work)
+        with self._write() as conn:
+            return work(conn)
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
@@ -488,7 +505,9 @@ class Store:
             if head.decision_version
             else None
         )
-        return Controls.compile(network_id, head.revision, network, ds)
+        controls = Controls.compile(network_id, head.revision, network, ds)
+        self._cache.put_controls(network_id, controls)
+        return controls
 
     def _snapshot(self, network_id: str) -> Snapshot:
         with self._read() as conn:
@@ -574,31 +593,55 @@ class Store:
         IdempotencyError
             If the key was used for a different request.
         """
+        work = self._book_work(network_id, request, idempotency_key)
         for attempt in range(3):
             try:
-                return self._book(network_id, request, idempotency_key)
+                return self._book_done(network_id, self._run_write(work))
             except IntegrityError:
                 # Two requests with one key raced (PostgreSQL); the next try replays the winner.
                 if idempotency_key is None or attempt == 2:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _book(
-        self, network_id: str, request: BookingRequest, key: str | None
+    async def book_async(
+        self, network_id: str, request: BookingRequest, idempotency_key: str | None = None
     ) -> tuple[Booking, bool]:
-        with self._write() as conn:
+        """:meth:`book` for an event loop: waits for the commit without holding a thread.
+
+        On SQLite the work goes straight to the group-commit thread; elsewhere
+        :meth:`book` runs in a worker thread.
+        """
+        if self._committer is None:
+            return await asyncio.to_thread(self.book, network_id, request, idempotency_key)
+        work = self._book_work(network_id, request, idempotency_key)
+        result = await asyncio.wrap_future(self._committer.submit(work))
+        return self._book_done(network_id, result)
+
+    def _book_work(
+        self, network_id: str, request: BookingRequest, key: str | None
+    ) -> Callable[[Connection], tuple[Booking, bool, int, tuple[int, ...]]]:
+        def work(conn: Connection) -> tuple[Booking, bool, int, tuple[int, ...]]:
             head = load_head(conn, network_id, lock="share")
             if key is not None:
                 found = find_by_key(conn, network_id, key, request)
                 if found is not None:
-                    return found, True
+                    return found, True, head.revision, ()
             controls = self._controls(conn, network_id, head)
             a = controls.assess(request)
             reason = take_capacity(conn, network_id, controls, a) if a.price_ok else "bid_price"
             booking = record_booking(conn, network_id, controls, a, reason, request, key)
-        if booking.status == "confirmed":
-            self._cache.add_sold(network_id, head.revision, a.resources, a.quantity)
-        return booking, False
+            return booking, False, head.revision, a.resources
+
+        return work
+
+    def _book_done(
+        self, network_id: str, result: tuple[Booking, bool, int, tuple[int, ...]]
+    ) -> tuple[Booking, bool]:
+        """After the commit: apply a new booking to the evaluate snapshot."""
+        booking, replayed, revision, positions = result
+        if not replayed and booking.status == "confirmed":
+            self._cache.add_sold(network_id, revision, positions, booking.quantity)
+        return booking, replayed
 
     def cancel(self, network_id: str, booking_id: str) -> tuple[Booking, bool]:
         """Cancel a booking and give its capacity back; a second cancel changes nothing.
@@ -615,15 +658,18 @@ class Store:
         NotFoundError
             If there is no such network or booking.
         """
-        with self._write() as conn:
+
+        def work(conn: Connection) -> tuple[Booking, bool, int]:
             head = load_head(conn, network_id, lock="share")
-            booking, changed = cancel_booking(conn, network_id, booking_id)
+            return (*cancel_booking(conn, network_id, booking_id), head.revision)
+
+        booking, changed, revision = self._run_write(work)
         if changed:
             snap = self._cache.fresh(network_id)
             if snap is not None:
                 index = {r: i for i, r in enumerate(snap.controls.resource_ids)}
                 pos = [index[r] for r in booking.resources if r in index]
-                self._cache.add_sold(network_id, head.revision, pos, -booking.quantity)
+                self._cache.add_sold(network_id, revision, pos, -booking.quantity)
         return booking, changed
 
     def get_booking(self, network_id: str, booking_id: str) -> Booking:
