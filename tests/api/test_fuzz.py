@@ -2,10 +2,10 @@
 responses match the documented status codes, media types and schemas.
 """
 
+import atexit
 import shutil
 import tempfile
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -58,9 +58,8 @@ APP = create_app(Settings(api_keys=KEYS), store=STORE)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _close_store():
-    yield
+@atexit.register
+def _remove_store() -> None:
     STORE.close()
     shutil.rmtree(_TMP, ignore_errors=True)
 
