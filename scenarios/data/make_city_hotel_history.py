@@ -1,4 +1,4 @@
-"""Regenerate the city hotel's booking history (city-hotel-history.parquet, city-hotel-closures.csv).
+"""Regenerate the city hotel's booking history and closures (city-hotel-history.parquet, .csv).
 
 Half a year of synthetic bookings per segment, taken on 2026-07-09: the day before the
 hotel opens sales for the scenario's nights (2026-12-07 .. 2026-12-20; guests book up
@@ -34,14 +34,25 @@ def weekday_room_nights(scenario: yo.Scenario, segment: str) -> np.ndarray:
 
 
 def main() -> None:
+    """Write the history and closures next to this script."""
     sc = yo.load_scenario(HERE.parent / "city-hotel.toml")
     books, closes = [], []
     for k, segment in enumerate(["business", "leisure"]):
         pattern = weekday_room_nights(sc, segment)
         mean = pattern.mean()
-        rate = float(np.median(sc.network.prices[[p.segment == segment for p in sc.network.products]]))
+        rate = float(
+            np.median(sc.network.prices[[p.segment == segment for p in sc.network.products]])
+        )
         h = yo.synthetic_history(
-            products=[{"id": segment, "mean": mean, "price": rate, "lead": LEAD[segment], "segments": {segment: 1.0}}],
+            products=[
+                {
+                    "id": segment,
+                    "mean": mean,
+                    "price": rate,
+                    "lead": LEAD[segment],
+                    "segments": {segment: 1.0},
+                }
+            ],
             start=AS_OF - pd.Timedelta(days=DAYS - 1),
             n_days=DAYS,
             future_days=170,
@@ -54,7 +65,9 @@ def main() -> None:
         b["booking_id"] = b["booking_id"].astype(np.int64) + 10_000_000 * k
         books.append(b)
         closes.append(h.closures)
-    pd.concat(books).sort_values("booked_at").to_parquet(HERE / "city-hotel-history.parquet", index=False)
+    pd.concat(books).sort_values("booked_at").to_parquet(
+        HERE / "city-hotel-history.parquet", index=False
+    )
     pd.concat(closes).to_csv(HERE / "city-hotel-closures.csv", index=False)
 
 
