@@ -1,7 +1,9 @@
 """Dependencies the routers declare: settings, store, background executor and authorization.
 
-Tests replace any of them with ``app.dependency_overrides``. They are ``async`` so that
-the evaluate hot path never leaves the event loop for a thread.
+Tests replace them with ``app.dependency_overrides`` (the keys live in
+``app.state.keyring``). They are ``async`` so that no request leaves the event loop for a
+thread just to resolve them; the evaluate hot path calls :func:`authorize` and
+:func:`store_of` directly.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ __all__ = [
     "AdminKey",
     "BookKey",
     "ReadKey",
+    "StoreDep",
     "authorize",
     "get_executor",
     "get_keyring",
