@@ -104,8 +104,7 @@ def test_64_clients_race_for_the_last_10_units(server):
 
 
 def test_sigkill_mid_stream_loses_no_accepted_booking(db_url):
-    srv = Server(db_url).start()
-    try:
+    with Server(db_url) as srv:
         network = {
             **NETWORK,
             "resources": [{"id": "leg-1", "capacity": 100_000}, NETWORK["resources"][1]],
@@ -185,8 +184,6 @@ def test_sigkill_mid_stream_loses_no_accepted_booking(db_url):
             assert Counter(b["idempotency_key"] for b in rows).most_common(1)[0][1] == 1
             assert {b["booking_id"] for b in rows} >= set(again.values())
             assert_inventory_matches_bookings(c)
-    finally:
-        srv.stop()
 
 
 def test_idempotent_retries_and_double_cancels_change_nothing(sqlite_url):
