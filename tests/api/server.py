@@ -48,7 +48,9 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "YIELDOPT_API_KEYS": keys, **(env or {})}
-        self.log = Path(tempfile.mkstemp(prefix="yieldopt-serve-", suffix=".log")[1])
+        fd, log = tempfile.mkstemp(prefix="yieldopt-serve-", suffix=".log")
+        os.close(fd)
+        self.log = Path(log)
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30.0) -> Server:
