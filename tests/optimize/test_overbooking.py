@@ -366,3 +366,12 @@ def test_bad_input_names_the_argument(call, field):
     assert info.value.field == field
     assert str(info.value).startswith(f"{field}: ")
     assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("show", "cancel", "field"),
+    [(5e-324, 0.0, "show_prob"), (1e-12, 0.0, "show_prob"), (0.9, 1 - 1e-12, "cancel_prob")],
+)
+def test_vanishing_show_rates_are_a_clear_error(show, cancel, field):
+    with pytest.raises(InputError, match=f"^{field}"):
+        overbooking_limit(100, show, 300.0, 100.0, cancel_prob=cancel)

@@ -68,6 +68,7 @@ _ALPHA_FLOOR = 1e-12
 _TIE_RTOL = 1e-12
 # Refuse searches wider than this per resource (memory and time); max_limit lifts it.
 _MAX_CANDIDATES = 10_000_000
+_MIN_PROB = 1e-9
 # Elements of one (rows × candidates × mixture) work array; keeps temporaries near 16 MB.
 _CHUNK_ELEMENTS = 1 << 21
 
@@ -85,6 +86,9 @@ def _show_prob(x: ArrayLike) -> NDArray[np.float64]:
     p = as_probabilities("show_prob", x)
     if np.any(p <= 0):
         raise InputError("show_prob", "must be positive (nobody would ever show)")
+    # Below this the search bounds overflow: no booking limit is meaningful anyway.
+    if np.any(p < _MIN_PROB):
+        raise InputError("show_prob", f"is too small to overbook against (below {_MIN_PROB:g})")
     return p
 
 
@@ -93,6 +97,10 @@ def _cancel_prob(x: ArrayLike) -> NDArray[np.float64]:
     if np.any(p >= 1):
         # q = 0: shows never happen, so no finite limit is meaningful.
         raise InputError("cancel_prob", "must be below 1 (every reservation would cancel)")
+    if np.any(1.0 - p < _MIN_PROB):
+        raise InputError(
+            "cancel_prob", f"leaves too few shows to overbook against (above 1 − {_MIN_PROB:g})"
+        )
     return p
 
 
