@@ -140,8 +140,6 @@ class VirtualNesting(Policy):
 
     def reset(self, path_ids):
         m = self.model
-        a = m.network.incidence.tocoo()
-        self._pairs = (a.row, a.col)
         self._lp = WarmDLP(m.values, m.network.incidence)
         first = self._thresholds(m.authorized, 0.0)
         self.threshold = np.tile(first, (len(path_ids), 1, 1))

@@ -232,7 +232,7 @@ def _collect(
                 )
     paths = pd.concat(frames, ignore_index=True)
     summary = summarize(paths, float(model.capacity.sum()), sc.kind == "hotel")
-    samples = len(tasks and np.concatenate([t[2] for t in tasks]))
+    samples = int(sum(len(t[2]) for t in tasks))
     return SimulationResult(
         summary=summary,
         paths=paths,
