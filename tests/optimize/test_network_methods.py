@@ -144,3 +144,15 @@ def test_decomposition_rejects_bad_probabilities():
         yo.dp_decomposition(net, np.full((3, 5), 0.4))  # three products on AH: 1.2
     with pytest.raises(yo.InputError, match="^arrival_probs"):
         yo.dp_decomposition(net, np.full((3, 4), 0.1))
+
+
+def test_topaloglu_instance_dlp_bound_is_the_published_21531():
+    """rm_200_4_1.0_4.0 ships in scenarios/data; its DLP bound is 21,531 (rounded)."""
+    from pathlib import Path
+
+    sc = yo.load_scenario(
+        Path(__file__).resolve().parents[2] / "scenarios/data/rm_200_4_1.0_4.0.txt"
+    )
+    assert (len(sc.network.resources), len(sc.network.products), sc.periods) == (8, 40, 200)
+    for solver in ("pulp-highs", "highs"):
+        assert round(yo.dlp(sc.network, sc.demand, solver=solver).objective) == 21531
