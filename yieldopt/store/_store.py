@@ -772,43 +772,15 @@ def _check_capacity(network: Network, old: Mapping[str, InventoryRow]) -> None:
 
 
 def _insert_definitions(conn: Connection, network_id: str, network: Network) -> None:
-    conn.execute(
-        insert(resources),
-        [
-            {"network_id": network_id, "id": r.id, "position": i, "capacity": r.capacity}
-            for i, r in enumerate(network.resources)
-        ],
-    )
-    if network.products:
-        conn.execute(
-            insert(products),
-            [
-                {
-                    "network_id": network_id,
-                    "id": p.id,
-                    "position": j,
-                    "resources": list(p.resources),
-                    "price": p.price,
-                    "segment": p.segment,
-                }
-                for j, p in enumerate(network.products)
-            ],
-        )
-    if network.segments:
-        conn.execute(
-            insert(segments),
-            [
-                {
-                    "network_id": network_id,
-                    "id": s.id,
-                    "position": k,
-                    "ancillary": s.ancillary,
-                    "cost_to_serve": s.cost_to_serve,
-                    "future_value": s.future_value,
-                }
-                for k, s in enumerate(network.segments)
-            ],
-        )
+    """Insert a network's resources, products and segments, keeping their order."""
+    records = network.to_records()
+    for table in (resources, products, segments):
+        rows = [
+            {"network_id": network_id, "position": i, **rec}
+            for i, rec in enumerate(records[table.name])
+        ]
+        if rows:  # a network has resources; products and segments may be empty
+            conn.execute(insert(table), rows)
 
 
 def _carry_inventory(
