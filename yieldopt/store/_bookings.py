@@ -19,8 +19,8 @@ import uuid
 from sqlalchemy import Connection, select, update
 
 from ._controls import Assessment, Controls
-from ._errors import IdempotencyError, NotFoundError
-from ._queries import booking_from_row, select_booking
+from ._errors import IdempotencyError
+from ._queries import booking_from_row, inventory_where, load_booking_row, select_booking
 from ._records import Booking, BookingRequest, utc_now
 from ._schema import bookings, inventory
 
@@ -52,7 +52,7 @@ def find_by_key(
 
 
 def _change(conn: Connection, network_id: str, resource_id: str, delta: int, limit=None) -> bool:
-    cond = (inventory.c.network_id == network_id) & (inventory.c.resource_id == resource_id)
+    cond = inventory_where(network_id, resource_id)
     if delta > 0:
         cond &= inventory.c.sold + delta <= inventory.c.authorized
         if limit is not None:
@@ -79,9 +79,7 @@ def take_capacity(conn: Connection, network_id: str, controls: Controls, a: Asse
         for done in taken:
             _change(conn, network_id, done, -q)
         row = conn.execute(
-            select(inventory.c.sold, inventory.c.authorized).where(
-                (inventory.c.network_id == network_id) & (inventory.c.resource_id == rid)
-            )
+            select(inventory.c.sold, inventory.c.authorized).where(inventory_where(network_id, rid))
         ).first()
         if row is None or row.sold + q > row.authorized:
             return "unavailable"
@@ -157,9 +155,7 @@ def cancel_booking(conn: Connection, network_id: str, booking_id: str) -> tuple[
     NotFoundError
         For an unknown id or a kept rejection.
     """
-    row = conn.execute(select_booking(network_id, booking_id)).first()
-    if row is None or row.status == "rejected":
-        raise NotFoundError("booking", booking_id)
+    row = load_booking_row(conn, network_id, booking_id)
     now = utc_now()
     # Conditional on the status, so two concurrent cancels give the capacity back once.
     res = conn.execute(

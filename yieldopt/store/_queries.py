@@ -1,11 +1,16 @@
-"""Reads shared by the store's operations: one function per query, on a given connection."""
+"""Queries shared by the store's operations, one function each, on a given connection.
+
+Mostly reads; also the few statements that more than one operation writes with
+(setting authorized capacity).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import ColumnElement, Connection, Row, select, update
 
 from ..model import Network
 from ._errors import NotFoundError
@@ -25,12 +30,17 @@ from ._schema import (
 __all__ = [
     "Head",
     "booking_from_row",
+    "inventory_where",
+    "load_booking_row",
     "load_decisions",
     "load_forecast",
     "load_head",
     "load_inventory",
     "load_network",
     "run_from_row",
+    "select_booking",
+    "select_run",
+    "set_authorized",
 ]
 
 
@@ -177,3 +187,40 @@ def select_run(network_id: str, run_id: str):
     return select(optimization_runs).where(
         (optimization_runs.c.network_id == network_id) & (optimization_runs.c.id == run_id)
     )
+
+
+def load_booking_row(conn: Connection, network_id: str, booking_id: str) -> Row[Any]:
+    """Read a booking's row (confirmed or cancelled; kept rejections do not count).
+
+    Raises
+    ------
+    NotFoundError
+        For an unknown id or a kept rejection.
+    """
+    row = conn.execute(select_booking(network_id, booking_id)).first()
+    if row is None or row.status == "rejected":
+        raise NotFoundError("booking", booking_id)
+    return row
+
+
+def inventory_where(network_id: str, resource_id: str) -> ColumnElement[bool]:
+    """Where-clause selecting the inventory row of one resource."""
+    return (inventory.c.network_id == network_id) & (inventory.c.resource_id == resource_id)
+
+
+def set_authorized(conn: Connection, network_id: str, authorized: Mapping[str, int]) -> None:
+    """Set the authorized capacity of resources.
+
+    Parameters
+    ----------
+    conn : sqlalchemy.Connection
+        In a write transaction.
+    network_id : str
+        Network id.
+    authorized : mapping of str to int
+        New authorized capacity (units) by resource id; other resources keep theirs.
+    """
+    for rid, auth in authorized.items():
+        conn.execute(
+            update(inventory).where(inventory_where(network_id, rid)).values(authorized=auth)
+        )

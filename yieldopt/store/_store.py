@@ -34,14 +34,15 @@ from ._optimize import OptimizationRequest, compute_decisions, quote_group
 from ._queries import (
     Head,
     booking_from_row,
+    load_booking_row,
     load_decisions,
     load_forecast,
     load_head,
     load_inventory,
     load_network,
     run_from_row,
-    select_booking,
     select_run,
+    set_authorized,
 )
 from ._records import Booking, BookingRequest, DecisionSet, Forecast, InventoryRow, utc_now
 from ._records import OptimizationRun as Run
@@ -370,14 +371,7 @@ class Store:
                 .where(networks.c.id == network_id)
                 .values(decision_version=ds.version)
             )
-            for rid, auth in ds.authorized.items():
-                conn.execute(
-                    update(inventory)
-                    .where(
-                        (inventory.c.network_id == network_id) & (inventory.c.resource_id == rid)
-                    )
-                    .values(authorized=auth)
-                )
+            set_authorized(conn, network_id, ds.authorized)
         self._cache.invalidate(network_id)
         return ds
 
@@ -681,10 +675,7 @@ class Store:
             If there is no such booking.
         """
         with self._read() as conn:
-            row = conn.execute(select_booking(network_id, booking_id)).first()
-        if row is None or row.status == "rejected":
-            raise NotFoundError("booking", booking_id)
-        return booking_from_row(row)
+            return booking_from_row(load_booking_row(conn, network_id, booking_id))
 
     def list_bookings(
         self, network_id: str, *, status: str | None = None, limit: int = 100, offset: int = 0
@@ -804,11 +795,7 @@ def _carry_inventory(
         elif row.capacity != r.capacity:
             # Keep the overbooking margin in units; authorized never drops below capacity.
             auth = max(r.capacity, row.authorized + r.capacity - row.capacity)
-            conn.execute(
-                update(inventory)
-                .where((inventory.c.network_id == network_id) & (inventory.c.resource_id == r.id))
-                .values(authorized=auth)
-            )
+            set_authorized(conn, network_id, {r.id: auth})
     if new:
         conn.execute(insert(inventory), new)
 
