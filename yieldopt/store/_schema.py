@@ -42,7 +42,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from ._errors import StoreError
 
 __all__ = [
+    "DEFINITIONS",
     "MIGRATIONS",
+    "NETWORK_TABLES",
     "SCHEMA_VERSION",
     "bookings",
     "decision_sets",
@@ -196,6 +198,21 @@ optimization_runs = Table(
     Column("finished_at", String(40)),
     ForeignKeyConstraint(["network_id"], ["networks.id"], ondelete="CASCADE"),
     Index("optimization_runs_network", "network_id"),
+)
+
+#: Tables defining a network, in the order of ``Network.to_records()``.
+DEFINITIONS = (resources, products, segments)
+
+#: Tables of rows that belong to one network, rows that refer to others first.
+NETWORK_TABLES = (
+    bookings,
+    optimization_runs,
+    decision_sets,
+    forecasts,
+    inventory,
+    products,
+    segments,
+    resources,
 )
 
 #: Upgrade steps: ``MIGRATIONS[v]`` turns a version-``v`` database into version ``v + 1``.

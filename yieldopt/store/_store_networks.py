@@ -18,17 +18,7 @@ from ..model import Network
 from ._errors import ConflictError, NotFoundError
 from ._queries import Head, load_forecast, load_head, load_inventory, load_network, set_authorized
 from ._records import Forecast, InventoryRow, utc_now
-from ._schema import (
-    bookings,
-    decision_sets,
-    forecasts,
-    inventory,
-    networks,
-    optimization_runs,
-    products,
-    resources,
-    segments,
-)
+from ._schema import DEFINITIONS, NETWORK_TABLES, forecasts, inventory, networks, products
 from ._store_base import StoreBase
 
 __all__ = ["NetworksMixin"]
@@ -86,7 +76,7 @@ class NetworksMixin(StoreBase):
                     .where(networks.c.id == network_id)
                     .values(revision=revision, updated_at=now)
                 )
-                for table in (resources, products, segments):
+                for table in DEFINITIONS:
                     conn.execute(delete(table).filter_by(**key))
             _insert_definitions(conn, network_id, network)
             _carry_inventory(conn, network_id, network, old)
@@ -120,16 +110,7 @@ class NetworksMixin(StoreBase):
         """
         with self._write() as conn:
             load_head(conn, network_id, lock="update")
-            for table in (
-                bookings,
-                optimization_runs,
-                decision_sets,
-                forecasts,
-                inventory,
-                products,
-                segments,
-                resources,
-            ):
+            for table in NETWORK_TABLES:
                 conn.execute(delete(table).filter_by(network_id=network_id))
             conn.execute(delete(networks).where(networks.c.id == network_id))
         self._cache.invalidate(network_id)
@@ -218,7 +199,7 @@ def _check_capacity(network: Network, old: Mapping[str, InventoryRow]) -> None:
 def _insert_definitions(conn: Connection, network_id: str, network: Network) -> None:
     """Insert a network's resources, products and segments, keeping their order."""
     records = network.to_records()
-    for table in (resources, products, segments):
+    for table in DEFINITIONS:
         rows = [
             {"network_id": network_id, "position": i, **rec}
             for i, rec in enumerate(records[table.name])
