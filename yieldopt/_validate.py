@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 from .errors import InputError
 
 __all__ = [
+    "as_amount",
     "as_capacity",
     "as_descending_fares",
     "as_nonnegative",
@@ -30,6 +31,17 @@ def _as_float(name: str, x: ArrayLike, min_ndim: int) -> NDArray[np.float64]:
     if not np.all(np.isfinite(a)):
         raise InputError(name, "must be finite (found NaN or infinity)")
     return a
+
+
+def as_amount(name: str, value: object) -> float:
+    """Return one finite, non-negative number (money or units) from a record field."""
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(name, f"must be a number, got {value!r}") from None
+    if not np.isfinite(x) or x < 0:
+        raise InputError(name, f"must be finite and non-negative, got {value!r}")
+    return x
 
 
 def as_nonnegative(name: str, x: ArrayLike, *, min_ndim: int = 0) -> NDArray[np.float64]:

@@ -26,7 +26,6 @@ revenue manager can offer the group cheaper dates.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from .._validate import as_amount
 from ..errors import InputError
 from ..model import Network
 from ._lp import Solver, get_solver
@@ -67,17 +67,6 @@ def _resource_date(resource_id: str) -> tuple[dt.date, int, int] | None:
     return day, found[0].start(), found[0].end()
 
 
-def _amount(name: str, value: Any) -> float:
-    """Return ``value`` as a finite, non-negative float (money or units)."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(name, f"must be a number, got {value!r}") from None
-    if not math.isfinite(x) or x < 0:
-        raise InputError(name, f"must be finite and non-negative, got {value!r}")
-    return x
-
-
 def _units(name: str, units: Any) -> dict[str, float]:
     """Validate units by resource id; accepts a mapping or ``[{"resource", "units"}]`` records.
 
@@ -98,7 +87,7 @@ def _units(name: str, units: Any) -> dict[str, float]:
         rid = str(key)
         if rid in out:
             raise InputError(name, f"lists resource {rid!r} twice")
-        k = _amount(f"{name}[{rid!r}]", value)
+        k = as_amount(f"{name}[{rid!r}]", value)
         if k > 0:
             out[rid] = k
     if not out:
@@ -143,7 +132,7 @@ class GroupRequest:
     def __post_init__(self) -> None:
         object.__setattr__(self, "units", _units("units", self.units))
         for name in ("rate", "ancillary", "cost_to_serve"):
-            object.__setattr__(self, name, _amount(name, getattr(self, name)))
+            object.__setattr__(self, name, as_amount(name, getattr(self, name)))
         alts = self.alternatives
         if isinstance(alts, Mapping) or not isinstance(alts, Sequence):
             raise InputError("alternatives", "must be a list of units-per-resource mappings")

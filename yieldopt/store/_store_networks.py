@@ -7,12 +7,12 @@ what is sold. Forecasts are validated record by record, naming the offending fie
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from .._validate import as_amount
 from ..errors import InputError
 from ..model import Network
 from ._errors import ConflictError, NotFoundError
@@ -244,8 +244,8 @@ def _forecast_rows(demand: Sequence[Mapping[str, Any]], known: set[str]) -> list
         product = str(rec["product"])
         if product not in known:
             raise InputError(f"{where}.product", f"unknown product {product!r}")
-        mean = _amount(f"{where}.mean", rec["mean"])
-        std = None if rec.get("std") is None else _amount(f"{where}.std", rec["std"])
+        mean = as_amount(f"{where}.mean", rec["mean"])
+        std = None if rec.get("std") is None else as_amount(f"{where}.std", rec["std"])
         period = rec.get("period")
         if period is not None:
             if isinstance(period, bool) or not isinstance(period, int) or period < 0:
@@ -255,13 +255,3 @@ def _forecast_rows(demand: Sequence[Mapping[str, Any]], known: set[str]) -> list
         seen.add((product, period))
         rows.append({"product": product, "mean": mean, "std": std, "period": period})
     return rows
-
-
-def _amount(where: str, value: Any) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(where, f"must be a number, got {value!r}") from None
-    if not math.isfinite(x) or x < 0:
-        raise InputError(where, f"must be finite and non-negative, got {value!r}")
-    return x
