@@ -116,6 +116,8 @@ def record_booking(
         decision_version=controls.version,
         idempotency_key=key,
         created_at=utc_now(),
+        asserted=request.asserted,
+        asserted_by=request.asserted_by if request.asserted else None,
     )
     if conn is not None and booking.id is not None:
         conn.execute(
@@ -135,6 +137,8 @@ def record_booking(
                 idempotency_key=key,
                 request_hash=request.fingerprint(),
                 created_at=booking.created_at,
+                asserted=",".join(booking.asserted) or None,
+                asserted_by=booking.asserted_by,
             )
         )
     return booking

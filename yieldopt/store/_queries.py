@@ -156,6 +156,8 @@ def booking_from_row(row: Row[Any]) -> Booking:
         idempotency_key=m["idempotency_key"],
         created_at=m["created_at"],
         cancelled_at=m["cancelled_at"],
+        asserted=tuple(m["asserted"].split(",")) if m["asserted"] else (),
+        asserted_by=m["asserted_by"],
     )
 
 

@@ -155,12 +155,23 @@ class BookingRequest:
         Price per unit offered (money); the product's price when ``None``.
     segment : str or None
         Customer segment id; the product's segment when ``None``.
+    asserted_by : str or None
+        Id of the API key that sent it, recorded on the booking when the request asserts
+        a price or segment (audit); not part of :meth:`fingerprint`.
     """
 
     product: str
     quantity: int = 1
     price: float | None = None
     segment: str | None = None
+    asserted_by: str | None = None
+
+    @property
+    def asserted(self) -> tuple[str, ...]:
+        """The fields the request sets instead of the product's defaults."""
+        return tuple(
+            name for name, v in (("price", self.price), ("segment", self.segment)) if v is not None
+        )
 
     def __post_init__(self) -> None:
         if isinstance(self.quantity, bool) or int(self.quantity) != self.quantity:
@@ -172,7 +183,9 @@ class BookingRequest:
 
     def fingerprint(self) -> str:
         """SHA-256 of the request, to tell a retry from a different request with the same key."""
-        body = json.dumps(asdict(self), sort_keys=True, separators=(",", ":"))
+        fields = asdict(self)
+        del fields["asserted_by"]  # who sent it is not what was asked (keeps stored hashes)
+        body = json.dumps(fields, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -213,6 +226,11 @@ class Booking:
         ISO 8601 (UTC).
     cancelled_at : str or None
         ISO 8601 (UTC) once cancelled.
+    asserted : tuple of str
+        Fields the client asserted instead of the product's defaults (``"price"``,
+        ``"segment"``).
+    asserted_by : str or None
+        Id of the API key that asserted them.
     """
 
     id: str | None
@@ -230,6 +248,8 @@ class Booking:
     idempotency_key: str | None
     created_at: str
     cancelled_at: str | None = None
+    asserted: tuple[str, ...] = ()
+    asserted_by: str | None = None
 
     @property
     def accepted(self) -> bool:

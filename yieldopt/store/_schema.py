@@ -61,7 +61,7 @@ __all__ = [
     "upgrade",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _Json = JSON().with_variant(JSONB(), "postgresql")
 _ID = 200  # longest id (characters)
@@ -179,6 +179,10 @@ bookings = Table(
     Column("request_hash", String(64), nullable=False),
     Column("created_at", String(40), nullable=False),
     Column("cancelled_at", String(40)),
+    # Fields the client asserted instead of the product's defaults ("price", "segment",
+    # comma-separated) and the id of the API key that asserted them (audit; added in v2).
+    Column("asserted", String(40)),
+    Column("asserted_by", String(64)),
     ForeignKeyConstraint(["network_id"], ["networks.id"], ondelete="CASCADE"),
     UniqueConstraint("network_id", "idempotency_key", name="bookings_idempotency_key"),
     Index("bookings_network_status", "network_id", "status"),
@@ -215,8 +219,14 @@ NETWORK_TABLES = (
     resources,
 )
 
+def _v1_asserted_columns(conn: Connection) -> None:
+    """v1 -> v2: record on each booking what the client asserted, and which key did."""
+    conn.execute(text("ALTER TABLE bookings ADD COLUMN asserted VARCHAR(40)"))
+    conn.execute(text("ALTER TABLE bookings ADD COLUMN asserted_by VARCHAR(64)"))
+
+
 #: Upgrade steps: ``MIGRATIONS[v]`` turns a version-``v`` database into version ``v + 1``.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_asserted_columns}
 
 
 def _now() -> str:
