@@ -219,6 +219,7 @@ NETWORK_TABLES = (
     resources,
 )
 
+
 def _v1_asserted_columns(conn: Connection) -> None:
     """v1 -> v2: record on each booking what the client asserted, and which key did."""
     conn.execute(text("ALTER TABLE bookings ADD COLUMN asserted VARCHAR(40)"))
