@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-ADMIN, BOOK, READ = "t3st-admin-k3y", "t3st-book-k3y", "t3st-read-k3y"
+# At least 16 characters each (the service refuses shorter keys).
+ADMIN, BOOK, READ = "t3st-admin-k3y-0001", "t3st-book-k3y-00001", "t3st-read-k3y-00001"
 KEYS = f"{ADMIN}:admin,{BOOK}:book,{READ}:read"
 
 
