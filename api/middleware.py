@@ -1,13 +1,95 @@
-"""ASGI middleware: reject request bodies larger than the configured limit (413)."""
+"""ASGI middleware of the service's edge.
+
+- :class:`Guard` authenticates every ``/v1`` request from its ``Authorization`` header
+  before any of its body is read (401), and throttles client addresses that keep
+  presenting wrong keys (429 with ``Retry-After``);
+- :class:`BodyLimit` rejects request bodies larger than the configured limit (413);
+- :class:`EdgeHeaders` adds ``X-Content-Type-Options: nosniff`` to every answer,
+  ``Cache-Control: no-store`` to the API's (not to the documentation's static assets),
+  and the full ``Allow`` header to 405 answers.
+"""
 
 from __future__ import annotations
 
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import problem
+from .security import FailureThrottle, KeyRing
 
-__all__ = ["BodyLimit"]
+__all__ = ["CHALLENGE", "BodyLimit", "EdgeHeaders", "Guard"]
+
+#: ``WWW-Authenticate`` of a 401.
+CHALLENGE = {"WWW-Authenticate": "Bearer"}
+# Query parameters a client might put a key in by mistake (the key is refused there).
+_KEY_PARAMS = (b"api_key", b"apikey", b"key", b"token", b"access_token", b"auth")
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for k, v in scope["headers"]:
+        if k == name:
+            return v
+    return None
+
+
+class Guard:
+    """Authenticate ``/v1`` requests before the app (and before reading their bodies).
+
+    The key comes only from ``Authorization: Bearer <key>``, never from the query string.
+    The holder of a valid key (a :class:`~api.security.Principal`) is put in the
+    request's state as ``principal``; each route then checks the role it needs (403).
+    The keys are read from ``app.state.keyring`` and the failure counts kept in
+    ``app.state.auth_throttle`` on every request, so both can be replaced at run time.
+
+    Parameters
+    ----------
+    app : ASGI app
+        The wrapped application.
+    prefix : str
+        Paths that need a key.
+    """
+
+    def __init__(self, app: ASGIApp, prefix: str = "/v1/") -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI connection scope."""
+        if scope["type"] != "http" or not (
+            scope["path"].startswith(self.prefix) or scope["path"] == self.prefix.rstrip("/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        throttle: FailureThrottle = state.auth_throttle
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        wait = throttle.retry_after(client)
+        if wait is not None:
+            # Refused before the key is looked at: a right key must not answer
+            # differently, or guessing would go on at full speed.
+            detail = f"too many failed authentications from this address; retry in {wait} s"
+            await problem(429, detail, headers={"Retry-After": str(wait)})(scope, receive, send)
+            return
+        scheme, _, key = (_header(scope, b"authorization") or b"").partition(b" ")
+        key = key.strip()
+        if scheme.lower() != b"bearer" or not key:
+            detail = "missing API key: send Authorization: Bearer <key>"
+            if any(
+                p.partition(b"=")[0].lower() in _KEY_PARAMS
+                for p in scope.get("query_string", b"").split(b"&")
+            ):
+                detail += " (keys in the query string are never accepted)"
+            await problem(401, detail, headers=CHALLENGE)(scope, receive, send)
+            return
+        keyring: KeyRing = state.keyring
+        principal = keyring.lookup(key.decode("latin-1"))
+        if principal is None:
+            throttle.failed(client)
+            await problem(401, "invalid API key", headers=CHALLENGE)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:
@@ -33,16 +115,15 @@ class BodyLimit:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        for name, value in scope["headers"]:
-            if name == b"content-length":
-                try:
-                    too_big = int(value) > self.max_bytes
-                except ValueError:
-                    too_big = False
-                if too_big:
-                    await self._refuse(scope, receive, send)
-                    return
-                break
+        value = _header(scope, b"content-length")
+        if value is not None:
+            try:
+                too_big = int(value) > self.max_bytes
+            except ValueError:
+                too_big = False
+            if too_big:
+                await self._refuse(scope, receive, send)
+                return
         seen = 0
 
         async def counted() -> Message:
@@ -61,3 +142,58 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         await problem(413, self._detail())(scope, receive, send)
+
+
+class EdgeHeaders:
+    """Add ``nosniff``, ``no-store`` (outside ``static_prefix``) and a complete ``Allow``.
+
+    Parameters
+    ----------
+    app : ASGI app
+        The wrapped application.
+    static_prefix : str
+        Paths of cacheable static assets (the documentation's).
+    """
+
+    def __init__(self, app: ASGIApp, static_prefix: str) -> None:
+        self.app = app
+        self.static_prefix = static_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI connection scope."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cacheable = scope["path"].startswith(self.static_prefix)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                if not cacheable and b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
+                if message["status"] == 405:
+                    allow = ", ".join(_allowed_methods(scope)).encode()
+                    headers = [(k, v) for k, v in headers if k.lower() != b"allow"]
+                    headers.append((b"allow", allow))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _allowed_methods(scope: Scope) -> list[str]:
+    """Every method some route of the app serves at the request's path.
+
+    Starlette's 405 names only the methods of the first route whose path matched,
+    though several routes (e.g. ``GET`` and ``POST /bookings``) may share a path.
+    """
+    methods: set[str] = set()
+    probe = {**scope, "type": "http"}
+    for route in getattr(scope["app"], "routes", ()):
+        match, _ = route.matches(probe)
+        if match is not Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+    return sorted(methods)

@@ -1,8 +1,14 @@
-"""API keys with roles: parsing, constant-time look-up, and the role order.
+"""API keys with roles: parsing, constant-time look-up, the role order, failure throttling.
 
 Keys are kept only as SHA-256 digests and compared with :func:`hmac.compare_digest`
 against every configured key (no early exit), so neither the key nor which entry
-matched leaks through timing. Keys are never logged or echoed.
+matched leaks through timing. Keys are never logged or echoed; a key is named only by
+its *key id*, the first 12 hex digits of its SHA-256 (``printf %s KEY | sha256sum``).
+
+An entry is ``key:role`` or ``key:role+assert``. ``+assert`` lets the key assert a
+price above the product's list price or a customer segment in ``evaluate`` and
+``bookings`` (``admin`` keys may always). Keys are at least :data:`MIN_KEY_LENGTH`
+characters long.
 """
 
 from __future__ import annotations
@@ -10,12 +16,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 
-__all__ = ["KeyRing", "Role"]
+__all__ = ["MIN_KEY_LENGTH", "FailureThrottle", "KeyRing", "Principal", "Role", "key_id"]
 
 log = logging.getLogger("yieldopt.api")
+
+#: Shortest API key accepted: 16 characters (a one-character key is guessed at once).
+MIN_KEY_LENGTH = 16
 
 
 class Role(IntEnum):
@@ -26,8 +39,32 @@ class Role(IntEnum):
     admin = 3
 
 
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The holder of a presented, valid key.
+
+    Attributes
+    ----------
+    role : Role
+        Highest role of the key.
+    can_assert : bool
+        Whether it may assert a price above list or a segment (``+assert`` or admin).
+    key_id : str
+        First 12 hex digits of the key's SHA-256: names the key in audit records.
+    """
+
+    role: Role
+    can_assert: bool
+    key_id: str
+
+
 def _digest(key: str) -> bytes:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()
+
+
+def key_id(key: str) -> str:
+    """Return the id of a key: the first 12 hex digits of its SHA-256."""
+    return _digest(key).hex()[:12]
 
 
 class KeyRing:
@@ -35,19 +72,23 @@ class KeyRing:
 
     Parameters
     ----------
-    entries : list of (str, Role)
-        Keys and their roles.
+    entries : list of (str, Role) or (str, Role, bool)
+        Keys, their roles and, optionally, whether they may assert prices and segments.
     """
 
-    def __init__(self, entries: list[tuple[str, Role]]) -> None:
-        self._entries = [(_digest(k), r) for k, r in entries]
+    def __init__(self, entries: list[tuple[str, Role] | tuple[str, Role, bool]]) -> None:
+        self._entries: list[tuple[bytes, Role, bool]] = []
+        for entry in entries:
+            key, role = entry[0], entry[1]
+            can_assert = bool(entry[2]) if len(entry) > 2 else False  # type: ignore[misc]
+            self._entries.append((_digest(key), role, can_assert or role is Role.admin))
 
     def __len__(self) -> int:
         return len(self._entries)
 
     @classmethod
     def parse(cls, text: str, source: str = "YIELDOPT_API_KEYS") -> KeyRing:
-        """Parse ``key:role`` pairs separated by commas or new lines.
+        """Parse ``key:role`` (or ``key:role+assert``) pairs separated by commas or lines.
 
         Parameters
         ----------
@@ -59,9 +100,10 @@ class KeyRing:
         Raises
         ------
         ValueError
-            On an entry without a role, an unknown role or an empty key.
+            On an entry without a role, an unknown role, an empty key or a key shorter
+            than :data:`MIN_KEY_LENGTH` characters.
         """
-        entries: list[tuple[str, Role]] = []
+        entries: list[tuple[str, Role] | tuple[str, Role, bool]] = []
         for n, line in enumerate(text.splitlines(), 1):
             if line.lstrip().startswith("#"):
                 continue
@@ -69,18 +111,23 @@ class KeyRing:
                 item = item.strip()
                 if not item:
                     continue
-                key, sep, role = item.rpartition(":")
-                key, role = key.strip(), role.strip().lower()
+                where = f"{source}: entry {len(entries) + 1} (line {n})"
+                key, sep, grant = item.rpartition(":")
+                key = key.strip()
+                role, plus, flag = grant.strip().lower().partition("+")
                 if not sep or not key:
-                    raise ValueError(
-                        f"{source}: entry {len(entries) + 1} (line {n}) is not key:role"
-                    )
+                    raise ValueError(f"{where} is not key:role")
                 if role not in Role.__members__:
+                    raise ValueError(f"{where} has unknown role {role!r}; use read, book or admin")
+                if plus and flag != "assert":
+                    raise ValueError(f"{where} has unknown flag {flag!r}; the only one is +assert")
+                if len(key) < MIN_KEY_LENGTH:
                     raise ValueError(
-                        f"{source}: entry {len(entries) + 1} (line {n}) has unknown role "
-                        f"{role!r}; use read, book or admin"
+                        f"{where}: the key is {len(key)} characters long; API keys need at "
+                        f"least {MIN_KEY_LENGTH} (e.g. python3 -c 'import secrets; "
+                        "print(secrets.token_urlsafe(24))')"
                     )
-                entries.append((key, Role[role]))
+                entries.append((key, Role[role], bool(plus)))
         return cls(entries)
 
     @classmethod
@@ -89,7 +136,7 @@ class KeyRing:
         ring = cls.parse(keys)
         if keys_file is not None:
             ring._entries += cls.parse(Path(keys_file).read_text(), str(keys_file))._entries
-        roles = [r.name for _, r in ring._entries]
+        roles = [r.name for _, r, _ in ring._entries]
         if not roles:
             log.warning("no API keys configured: every /v1 request will be refused (401)")
         else:
@@ -100,11 +147,82 @@ class KeyRing:
             )
         return ring
 
+    def lookup(self, key: str) -> Principal | None:
+        """Return the holder of a presented key, or ``None`` if it is not configured.
+
+        A key listed more than once gets its highest role and any ``+assert``.
+        """
+        digest = _digest(key)
+        role: Role | None = None
+        can_assert = False
+        for known, r, a in self._entries:
+            if hmac.compare_digest(known, digest):
+                role = r if role is None or r > role else role
+                can_assert = can_assert or a
+        if role is None:
+            return None
+        return Principal(role, can_assert, digest.hex()[:12])
+
     def role_of(self, key: str) -> Role | None:
         """Return the role of a presented key, or ``None`` if it is not configured."""
-        digest = _digest(key)
-        found: Role | None = None
-        for known, role in self._entries:
-            if hmac.compare_digest(known, digest) and (found is None or role > found):
-                found = role
-        return found
+        found = self.lookup(key)
+        return None if found is None else found.role
+
+
+class FailureThrottle:
+    """Count failed authentications per client address; refuse an address that fails often.
+
+    A leaky bucket per address: each failure adds one, the count drains at ``limit``
+    per ``window`` seconds, and an address whose count has reached ``limit`` is refused
+    (429) until it drained below. The table keeps at most ``max_clients`` addresses,
+    dropping the least recently seen, so a flood of addresses costs bounded memory.
+
+    Parameters
+    ----------
+    limit : int
+        Failures allowed in a burst.
+    window : float
+        Seconds in which ``limit`` failures drain away.
+    max_clients : int
+        Addresses remembered.
+    clock : callable, optional
+        Monotonic seconds (tests pass a fake clock).
+    """
+
+    def __init__(
+        self,
+        limit: int = 10,
+        window: float = 60.0,
+        max_clients: int = 10_000,
+        clock=time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self.rate = limit / window
+        self.max_clients = max_clients
+        self._clock = clock
+        self._table: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def _level(self, client: str, now: float) -> float:
+        count, at = self._table.get(client, (0.0, now))
+        return max(0.0, count - (now - at) * self.rate)
+
+    def retry_after(self, client: str) -> int | None:
+        """Seconds the address must wait before trying again, or ``None`` if it may try."""
+        if client not in self._table:
+            return None
+        now = self._clock()
+        level = self._level(client, now)
+        if level < self.limit:
+            return None
+        return max(1, math.ceil((level - self.limit + 1) / self.rate))
+
+    def failed(self, client: str) -> None:
+        """Record one failed authentication of an address."""
+        now = self._clock()
+        self._table[client] = (self._level(client, now) + 1.0, now)
+        self._table.move_to_end(client)
+        while len(self._table) > self.max_clients:
+            self._table.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._table)

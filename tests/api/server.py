@@ -42,10 +42,23 @@ class Server:
         ``YIELDOPT_API_KEYS``.
     env : dict, optional
         More environment variables.
+    args : list of str, optional
+        More ``yieldopt serve`` options.
+    preexec_fn : callable, optional
+        Run in the child before ``serve`` starts (e.g. to lower its resource limits).
     """
 
-    def __init__(self, db_url: str, keys: str = KEYS, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        keys: str = KEYS,
+        env: dict[str, str] | None = None,
+        args: list[str] | None = None,
+        preexec_fn=None,
+    ) -> None:
         self.db_url = db_url
+        self.args = list(args or [])
+        self.preexec_fn = preexec_fn
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "YIELDOPT_API_KEYS": keys, **(env or {})}
@@ -67,9 +80,17 @@ class Server:
             str(self.port),
             "--log-level",
             "warning",
+            *self.args,
         ]
         with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log)
+            self.proc = subprocess.Popen(
+                cmd,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                preexec_fn=self.preexec_fn,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -71,16 +71,27 @@ def test_no_keys_configured_refuses_everything(sqlite_url, caplog):
 
 def test_keys_file_and_role_order(tmp_path, sqlite_url):
     keys = tmp_path / "keys.txt"
-    keys.write_text("# service keys\nfile-admin-key:admin\n\nfile-reader:read, other:book\n")
+    keys.write_text(
+        "# service keys\nfile-admin-key-0001:admin\n\n"
+        "file-reader-key-001:read, other-book-key-0001:book\n"
+    )
     with TestClient(create_app(Settings(db_url=sqlite_url, api_keys_file=keys))) as c:
         assert (
-            c.put(N, json=HOTEL, headers={"Authorization": "Bearer file-admin-key"}).status_code
+            c.put(
+                N, json=HOTEL, headers={"Authorization": "Bearer file-admin-key-0001"}
+            ).status_code
             == 201
         )
-        assert c.get(N, headers={"Authorization": "Bearer file-reader"}).status_code == 200
-        assert c.put(N, json=HOTEL, headers={"Authorization": "Bearer other"}).status_code == 403
-    ring = KeyRing.parse("a:read,b:book,c:admin,c:read")
-    assert [ring.role_of(k) for k in "abcd"] == [Role.read, Role.book, Role.admin, None]
+        assert c.get(N, headers={"Authorization": "Bearer file-reader-key-001"}).status_code == 200
+        assert (
+            c.put(
+                N, json=HOTEL, headers={"Authorization": "Bearer other-book-key-0001"}
+            ).status_code
+            == 403
+        )
+    a, b, c, d = (ch * 16 for ch in "abcd")
+    ring = KeyRing.parse(f"{a}:read,{b}:book,{c}:admin,{c}:read")
+    assert [ring.role_of(k) for k in (a, b, c, d)] == [Role.read, Role.book, Role.admin, None]
     assert Role.admin > Role.book > Role.read
 
 
@@ -113,11 +124,10 @@ def test_store_dependency_can_be_overridden_and_keys_replaced(sqlite_url, tmp_pa
         assert c.get("/v1/networks", headers=READ_H).json() == ["elsewhere"]
         c.app.dependency_overrides.clear()
         assert c.get("/v1/networks", headers=READ_H).json() == []
-        c.app.state.keyring = KeyRing.parse("only-this:read")
+        c.app.state.keyring = KeyRing.parse("only-this-key-0001:read")
         assert c.get("/v1/networks", headers=ADMIN_H).status_code == 401
-        assert (
-            c.get("/v1/networks", headers={"Authorization": "Bearer only-this"}).status_code == 200
-        )
+        only = {"Authorization": "Bearer only-this-key-0001"}
+        assert c.get("/v1/networks", headers=only).status_code == 200
     other.close()
 
 
