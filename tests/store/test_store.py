@@ -1,5 +1,7 @@
 """Store behaviour on both backends: networks, forecasts, decisions, bookings, inventory."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -14,6 +16,7 @@ from yieldopt.store import (
     Overbooking,
     Store,
 )
+from yieldopt.store._schema import optimization_runs
 
 from .conftest import HOTEL_DEMAND, HOTEL_NIGHTS, hotel, hotel_records
 
@@ -222,9 +225,58 @@ def test_runs_record_outcomes(hotel_store):
         "other", hotel_store.create_run("other", OptimizationRequest()).id
     )
     assert failed.status == "failed" and "no forecast" in failed.error
-    stuck = hotel_store.create_run("hotel", OptimizationRequest())
-    assert hotel_store.fail_interrupted_runs() == 1
-    assert hotel_store.get_run("hotel", stuck.id).error == "interrupted by a restart"
+    queued = hotel_store.create_run("hotel", OptimizationRequest())
+    # Its owner (this store) is alive: a starting server leaves it alone.
+    assert hotel_store.fail_interrupted_runs() == 0
+    assert hotel_store.get_run("hotel", queued.id).status == "queued"
+
+
+def test_only_runs_of_a_gone_owner_are_reclaimed_and_stay_failed(db_url):
+    dead = Store.open(db_url, run_lease=0.3)
+    dead.put_network("hotel", hotel())
+    dead.put_forecast("hotel", [{"product": p, "mean": d} for p, d in HOTEL_DEMAND.items()])
+    alive = Store.open(db_url, run_lease=30.0)
+    mine = alive.create_run("hotel", OptimizationRequest("dlp"))
+    stuck = dead.create_run("hotel", OptimizationRequest("dlp"))
+    assert alive.fail_interrupted_runs() == 0  # both owners renew their leases
+    dead._closed.set()  # the owner stops its heartbeat (its process is gone)
+    dead._heartbeat.join(5)
+    time.sleep(0.5)
+    assert alive.fail_interrupted_runs() == 1
+    run = alive.get_run("hotel", stuck.id)
+    assert (run.status, run.error) == ("failed", "interrupted by a restart")
+    assert alive.get_run("hotel", mine.id).status == "queued"
+    # The reclaimed run cannot flip to succeeded nor publish anything afterwards.
+    assert dead.execute_run("hotel", stuck.id).status == "failed"
+    with pytest.raises(ConflictError, match="reclaimed"):
+        dead.execute_run("hotel", stuck.id, reraise=True)
+    with pytest.raises(NotFoundError):
+        alive.decisions("hotel")
+    assert alive.execute_run("hotel", mine.id).status == "succeeded"
+    assert alive.decisions("hotel").version == 1
+    dead.close()
+    alive.close()
+
+
+def test_a_run_reclaimed_while_it_optimizes_publishes_nothing(hotel_store, monkeypatch):
+    run = hotel_store.create_run("hotel", OptimizationRequest("dlp"))
+    real = hotel_store._inputs
+
+    def reclaimed_meanwhile(network_id):
+        # Another server reclaims the run while the solver runs (its lease lapsed).
+        with hotel_store.engine.begin() as conn:
+            conn.execute(
+                optimization_runs.update()
+                .where(optimization_runs.c.id == run.id)
+                .values(status="failed", error="interrupted by a restart")
+            )
+        return real(network_id)
+
+    monkeypatch.setattr(hotel_store, "_inputs", reclaimed_meanwhile)
+    done = hotel_store.execute_run("hotel", run.id)
+    assert (done.status, done.decision_version) == ("failed", None)
+    with pytest.raises(NotFoundError):
+        hotel_store.decisions("hotel")
 
 
 # ---------------------------------------------------------------------- bookings

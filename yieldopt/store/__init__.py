@@ -21,8 +21,15 @@ per resource; a booking decides and takes capacity in one transaction.
 from ._cache import ControlsCache, Snapshot
 from ._controls import Assessment, Controls, Decision
 from ._engine import DEFAULT_URL, create_engine, is_sqlite
-from ._errors import ConflictError, IdempotencyError, NotFoundError, StoreError
-from ._optimize import METHODS, OptimizationRequest, Overbooking, compute_decisions, quote_group
+from ._errors import ConflictError, IdempotencyError, NotFoundError, StoreError, UnavailableError
+from ._optimize import (
+    MAX_OVERBOOKING_FACTOR,
+    METHODS,
+    OptimizationRequest,
+    Overbooking,
+    compute_decisions,
+    quote_group,
+)
 from ._records import (
     Booking,
     BookingRequest,
@@ -37,6 +44,7 @@ from ._writer import GroupCommitter
 
 __all__ = [
     "DEFAULT_URL",
+    "MAX_OVERBOOKING_FACTOR",
     "METHODS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
@@ -59,6 +67,7 @@ __all__ = [
     "Snapshot",
     "Store",
     "StoreError",
+    "UnavailableError",
     "compute_decisions",
     "create_engine",
     "is_sqlite",

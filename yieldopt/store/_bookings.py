@@ -8,8 +8,13 @@ Capacity is taken with one conditional ``UPDATE`` per resource,
 so the check and the take are one statement: on PostgreSQL the row lock makes a
 concurrent update wait and re-check the condition against the committed row; on SQLite
 the whole transaction holds the write lock (``BEGIN IMMEDIATE``). Resources are updated
-in id order, so two multi-resource bookings never wait on each other in a cycle. If a
-later resource has no room, the earlier ones are given back in the same transaction.
+in the global lock order (:func:`~yieldopt.store._queries.lock_order`), which
+cancellations and admin writes share, so no two transactions wait on each other in a
+cycle. If a later resource has no room, the earlier ones are given back in the same
+transaction.
+
+Idempotency keys belong to a network and a key holder (``scope``): two booking systems
+that happen to send the same key never see each other's bookings.
 """
 
 from __future__ import annotations
@@ -20,7 +25,13 @@ from sqlalchemy import Connection, select, update
 
 from ._controls import Assessment, Controls
 from ._errors import IdempotencyError
-from ._queries import booking_from_row, inventory_where, load_booking_row, select_booking
+from ._queries import (
+    booking_from_row,
+    inventory_where,
+    load_booking_row,
+    lock_order,
+    select_booking,
+)
 from ._records import Booking, BookingRequest, utc_now
 from ._schema import bookings, inventory
 
@@ -28,9 +39,22 @@ __all__ = ["cancel_booking", "find_by_key", "record_booking", "take_capacity"]
 
 
 def find_by_key(
-    conn: Connection, network_id: str, key: str, request: BookingRequest
+    conn: Connection, network_id: str, key: str, request: BookingRequest, scope: str = ""
 ) -> Booking | None:
-    """Return the booking (or kept rejection) made earlier with an idempotency key.
+    """Return the booking (or kept rejection) a key holder made earlier with a key.
+
+    Parameters
+    ----------
+    conn : sqlalchemy.Connection
+        In a write transaction.
+    network_id : str
+        Network id.
+    key : str
+        The Idempotency-Key.
+    request : BookingRequest
+        The request now made with it.
+    scope : str
+        Who holds the key (see :meth:`~yieldopt.store.Store.book`).
 
     Raises
     ------
@@ -39,7 +63,9 @@ def find_by_key(
     """
     row = conn.execute(
         select(bookings).where(
-            (bookings.c.network_id == network_id) & (bookings.c.idempotency_key == key)
+            (bookings.c.network_id == network_id)
+            & (bookings.c.idempotency_scope == scope)
+            & (bookings.c.idempotency_key == key)
         )
     ).first()
     if row is None:
@@ -95,6 +121,7 @@ def record_booking(
     reason: str,
     request: BookingRequest,
     key: str | None,
+    scope: str = "",
 ) -> Booking:
     """Insert the booking (or a rejection that carries an idempotency key) and return it.
 
@@ -135,6 +162,7 @@ def record_booking(
                 reason=reason,
                 decision_version=booking.decision_version,
                 idempotency_key=key,
+                idempotency_scope=scope,
                 request_hash=request.fingerprint(),
                 created_at=booking.created_at,
                 asserted=",".join(booking.asserted) or None,
@@ -161,6 +189,15 @@ def cancel_booking(conn: Connection, network_id: str, booking_id: str) -> tuple[
     """
     row = load_booking_row(conn, network_id, booking_id)
     now = utc_now()
+    order = lock_order(row.resources)
+    if row.status == "confirmed" and conn.dialect.name == "postgresql":
+        # Inventory rows first, in the lock order, then the booking row: the order in
+        # which bookings (inventory, then a new booking row) and admin writes (all the
+        # inventory, then the network's bookings) lock, so none waits in a cycle.
+        for rid in order:
+            conn.execute(
+                select(inventory.c.sold).where(inventory_where(network_id, rid)).with_for_update()
+            )
     # Conditional on the status, so two concurrent cancels give the capacity back once.
     res = conn.execute(
         update(bookings)
@@ -169,7 +206,7 @@ def cancel_booking(conn: Connection, network_id: str, booking_id: str) -> tuple[
     )
     changed = res.rowcount == 1
     if changed:
-        for rid in sorted(row.resources):
+        for rid in order:
             _change(conn, network_id, rid, -int(row.quantity))
     row = conn.execute(select_booking(network_id, booking_id)).first()
     return booking_from_row(row), changed

@@ -2,8 +2,10 @@
 
 A :class:`Snapshot` holds the compiled :class:`~yieldopt.store.Controls` of the current
 decision set and the ``sold``/``authorized`` counts per resource. The store replaces it
-whenever this process publishes decisions or changes the network (invalidation by
-revision and decision version), applies this process's bookings and cancellations to
+whenever this process publishes decisions or changes the network, and keys what it
+keeps by the network's incarnation, revision and decision version (revisions restart
+at 1 when a network is deleted and created again, so the incarnation, drawn at random
+on create, tells the old network from the new), applies this process's bookings and cancellations to
 its counts as they commit, and reloads it from the database once it is older than the
 time-to-live, which bounds how stale it can be when several processes share a database.
 """
@@ -62,32 +64,23 @@ class ControlsCache:
             return None
         return snap
 
-    def controls(self, network_id: str, revision: int, version: int) -> Controls | None:
-        """Return the cached controls if they match a network revision and decision version."""
+    def controls(self, network_id: str, key: tuple[str, int, int]) -> Controls | None:
+        """Return the cached controls if they match ``(incarnation, revision, version)``."""
         c = self._compiled.get(network_id)
-        return (
-            c if c is not None and (c.network_revision, c.version) == (revision, version) else None
-        )
+        return c if c is not None and c.key == key else None
 
     def put_controls(self, network_id: str, controls: Controls) -> None:
-        """Keep compiled controls (unless newer ones are cached)."""
+        """Keep compiled controls (unless newer ones of the same incarnation are cached)."""
         with self._lock:
-            old = self._compiled.get(network_id)
-            key = (controls.network_revision, controls.version)
-            if old is None or (old.network_revision, old.version) <= key:
+            if not _older(controls, self._compiled.get(network_id)):
                 self._compiled[network_id] = controls
 
     def put(self, network_id: str, snapshot: Snapshot) -> None:
-        """Store a snapshot (unless a newer network revision or decision version is cached)."""
+        """Store a snapshot (unless a newer one of the same incarnation is cached)."""
         with self._lock:
             old = self._items.get(network_id)
-            new = snapshot.controls
-            if old is not None and (old.controls.network_revision, old.controls.version) > (
-                new.network_revision,
-                new.version,
-            ):
-                return
-            self._items[network_id] = snapshot
+            if not _older(snapshot.controls, None if old is None else old.controls):
+                self._items[network_id] = snapshot
 
     def invalidate(self, network_id: str) -> None:
         """Drop a network's snapshot and controls (its network or decisions changed)."""
@@ -96,12 +89,30 @@ class ControlsCache:
             self._compiled.pop(network_id, None)
 
     def add_sold(
-        self, network_id: str, revision: int, positions: Iterable[int], quantity: int
+        self,
+        network_id: str,
+        network: tuple[str, int],
+        positions: Iterable[int],
+        quantity: int,
     ) -> None:
-        """Apply a committed booking (``quantity`` > 0) or cancellation (< 0) to the counts."""
+        """Apply a committed booking (``quantity`` > 0) or cancellation (< 0) to the counts.
+
+        ``network`` is the ``(incarnation, revision)`` the positions refer to.
+        """
         with self._lock:
             snap = self._items.get(network_id)
-            if snap is None or snap.controls.network_revision != revision:
+            if snap is None or snap.controls.key[:2] != network:
                 return
             for i in positions:
                 snap.sold[i] += quantity
+
+
+def _older(new: Controls, old: Controls | None) -> bool:
+    """Whether ``new`` is older than ``old``: same incarnation, lower revision or version.
+
+    Incarnations have no order; controls of another incarnation were loaded later and
+    replace the old ones (bookings check the exact key, so a mix-up costs only a reload).
+    """
+    if old is None or old.incarnation != new.incarnation:
+        return False
+    return (new.network_revision, new.version) < (old.network_revision, old.version)

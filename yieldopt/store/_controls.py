@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..model import Network
+from ._queries import lock_order
 from ._records import BookingRequest, DecisionSet
 
 __all__ = ["Assessment", "Controls", "Decision"]
@@ -45,7 +46,8 @@ class Assessment:
     bid_price_total : float
         quantity × Σ bid prices of the product's resources (money).
     resources : tuple of int
-        Positions of the resources it uses, in resource-id order (the lock order).
+        Positions of the resources it uses, in the lock order
+        (:func:`~yieldopt.store._queries.lock_order`: by resource id).
     limits : tuple of (int or None)
         Nested limit on ``sold`` of each of those resources after the sale; ``None``
         where only the authorized capacity applies.
@@ -113,6 +115,12 @@ class Controls:
     uses: tuple[tuple[int, ...], ...]
     route_bid: tuple[float, ...]
     limits: tuple[tuple[int | None, ...], ...]
+    incarnation: str = ""
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """Network incarnation, network revision and decision version compiled."""
+        return (self.incarnation, self.network_revision, self.version)
 
     @classmethod
     def compile(
@@ -121,6 +129,7 @@ class Controls:
         network_revision: int,
         network: Network,
         decisions: DecisionSet | None,
+        incarnation: str = "",
     ) -> Controls:
         """Compile a network and its decision set (``None``: first come, first served).
 
@@ -135,6 +144,8 @@ class Controls:
         decisions : DecisionSet or None
             Current decision set. Resources it does not name (added since) get a bid
             price of 0; products it gives no limits have none.
+        incarnation : str
+            The network's incarnation (changes when it is deleted and created again).
         """
         ids = tuple(network.resource_ids)
         bid = dict.fromkeys(ids, 0.0)
@@ -146,7 +157,8 @@ class Controls:
             limits = decisions.booking_limits
         uses, route, lim = [], [], []
         for p in network.products:
-            order = tuple(sorted(network.resource_index[r] for r in p.resources))
+            # The lock order, shared with cancellations and admin writes (no deadlocks).
+            order = tuple(network.resource_index[r] for r in lock_order(p.resources))
             uses.append(order)
             route.append(math.fsum(bid[ids[i]] for i in order))
             own = limits.get(p.id, {})
@@ -164,6 +176,7 @@ class Controls:
             uses=tuple(uses),
             route_bid=tuple(route),
             limits=tuple(lim),
+            incarnation=incarnation,
         )
 
     def assess(self, request: BookingRequest) -> Assessment:

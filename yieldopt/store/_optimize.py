@@ -32,10 +32,23 @@ from ..optimize import (
 )
 from ._records import Forecast
 
-__all__ = ["METHODS", "OptimizationRequest", "Overbooking", "compute_decisions", "quote_group"]
+__all__ = [
+    "MAX_OVERBOOKING_FACTOR",
+    "METHODS",
+    "OptimizationRequest",
+    "Overbooking",
+    "compute_decisions",
+    "quote_group",
+]
 
 #: Optimizers a decision set can come from.
 METHODS = ("dlp", "rlp", "davn", "emsr-b", "fcfs")
+
+#: Most authorized capacity a decision set may carry, as a multiple of the capacity.
+#: Real no-show and cancellation rates overbook by a few percent to a few tens of
+#: percent; selling more than twice what exists means a show or cancellation rate that
+#: is almost surely wrong, and every unit beyond would be a customer turned away.
+MAX_OVERBOOKING_FACTOR = 2.0
 
 _CONTROL = {"dlp": "bid-price", "rlp": "bid-price", "davn": "nested", "emsr-b": "nested"}
 
@@ -127,15 +140,37 @@ class OptimizationRequest:
 
 
 def _authorized(network: Network, ob: Overbooking | None) -> NDArray[np.int64]:
+    """Return the authorized capacity per resource, at most ``MAX_OVERBOOKING_FACTOR`` × capacity.
+
+    Raises
+    ------
+    InputError
+        On field ``overbooking`` when the overbooking limit of a resource exceeds the
+        bound, naming the resource.
+    """
     cap = network.capacity.astype(np.int64)
     if ob is None:
         return cap
-    return np.asarray(
+    auth = np.asarray(
         authorized_capacity(
             cap, ob.show_prob, ob.denied_cost, ob.spoilage_cost, cancel_prob=ob.cancel_prob
         ),
         dtype=np.int64,
     )
+    bound = np.floor(cap * MAX_OVERBOOKING_FACTOR).astype(np.int64)
+    over = np.flatnonzero(auth > bound)
+    if over.size:
+        i = int(over[0])
+        raise InputError(
+            "overbooking",
+            f"would authorize {int(auth[i])} units on resource "
+            f"{network.resource_ids[i]!r} (capacity {int(cap[i])}), more than "
+            f"{MAX_OVERBOOKING_FACTOR:g} × its capacity"
+            + (f", and on {over.size - 1} more resources" if over.size > 1 else "")
+            + "; a show or cancellation rate that low is almost surely wrong, and every"
+            " unit beyond the bound would be a customer turned away at the door",
+        )
+    return auth
 
 
 def _limits(
@@ -233,6 +268,8 @@ def compute_decisions(
     try:
         authorized = _authorized(network, ob)
     except InputError as exc:
+        if exc.field == "overbooking":
+            raise
         raise InputError(f"overbooking.{exc.field}", str(exc).split(": ", 1)[-1]) from None
     remaining = np.maximum(authorized - np.asarray(sold, dtype=np.int64), 0)
     means, stds = (forecast or Forecast([])).totals()

@@ -1,14 +1,23 @@
 """Queries shared by the store's operations, one function each, on a given connection.
 
 Mostly reads; also the few statements that more than one operation writes with
-(setting authorized capacity).
+(setting authorized capacity) and the row locks.
+
+Lock order. Every transaction that locks inventory rows does so in one global order,
+:func:`lock_order` (resource id, by code point), so no two of them wait on each other in
+a cycle: bookings take capacity in that order, cancellations give it back in that order,
+and admin writes (network updates, deletions, publishing decisions) first lock all the
+network's inventory rows in that order (:func:`lock_inventory`). Bookings and
+cancellations take no lock on the network row, so admin writes never queue behind a
+stream of bookings; a booking instead re-reads the network row after taking its
+capacity and starts again if the network or its decisions changed meanwhile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Connection, Row, select, update
 
@@ -37,6 +46,8 @@ __all__ = [
     "load_head",
     "load_inventory",
     "load_network",
+    "lock_inventory",
+    "lock_order",
     "run_from_row",
     "select_booking",
     "select_run",
@@ -52,10 +63,22 @@ class Head:
     revision: int
     decision_version: int
     forecast_revision: int
+    incarnation: str = ""
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """What compiled controls depend on: incarnation, revision, decision version."""
+        return (self.incarnation, self.revision, self.decision_version)
 
 
-def load_head(conn: Connection, network_id: str, lock: str | None = None) -> Head:
-    """Read a network's row; ``lock="share"`` or ``"update"`` locks it on PostgreSQL.
+def load_head(
+    conn: Connection, network_id: str, lock: Literal["update", "delete"] | None = None
+) -> Head:
+    """Read a network's row, optionally locking it on PostgreSQL.
+
+    ``lock="update"`` takes ``FOR NO KEY UPDATE``, which does not wait for (nor block)
+    the key-share locks that inserting a booking takes through its foreign key;
+    ``lock="delete"`` takes ``FOR UPDATE``. Only admin writes lock the row.
 
     Raises
     ------
@@ -67,9 +90,10 @@ def load_head(conn: Connection, network_id: str, lock: str | None = None) -> Hea
         networks.c.revision,
         networks.c.decision_version,
         networks.c.forecast_revision,
+        networks.c.incarnation,
     ).where(networks.c.id == network_id)
     if lock is not None:
-        stmt = stmt.with_for_update(read=lock == "share")
+        stmt = stmt.with_for_update(key_share=lock == "update")
     row = conn.execute(stmt).first()
     if row is None:
         raise NotFoundError("network", network_id)
@@ -203,6 +227,35 @@ def load_booking_row(conn: Connection, network_id: str, booking_id: str) -> Row[
     if row is None or row.status == "rejected":
         raise NotFoundError("booking", booking_id)
     return row
+
+
+def lock_order(resource_ids: Iterable[str]) -> list[str]:
+    """Return ids in the global order in which inventory rows are locked: by code point.
+
+    Code-point order is the order of PostgreSQL's ``COLLATE "C"`` on UTF-8 text and of
+    SQLite's ``BINARY`` collation, so :func:`lock_inventory` can let the database sort.
+    """
+    return sorted(set(resource_ids))
+
+
+def lock_inventory(conn: Connection, network_id: str) -> list[str]:
+    """Lock all inventory rows of a network in :func:`lock_order` (PostgreSQL).
+
+    Admin writes call this first, before touching the network row, so they wait only
+    for the bookings in flight on those rows and then hold off new ones. On SQLite the
+    write transaction (``BEGIN IMMEDIATE``) already excludes every other writer.
+
+    Returns
+    -------
+    list of str
+        The resource ids, in lock order.
+    """
+    stmt = select(inventory.c.resource_id).where(inventory.c.network_id == network_id)
+    if conn.dialect.name == "postgresql":
+        # Rows are locked as the sorted rows come out, i.e. in this order.
+        stmt = stmt.order_by(inventory.c.resource_id.collate("C")).with_for_update()
+        return list(conn.execute(stmt).scalars())
+    return lock_order(conn.execute(stmt).scalars())
 
 
 def inventory_where(network_id: str, resource_id: str) -> ColumnElement[bool]:

@@ -285,8 +285,12 @@ class InventoryRow:
 
     @property
     def available(self) -> int:
-        """Units that can still be sold, ``max(authorized − sold, 0)``."""
-        return max(self.authorized - self.sold, 0)
+        """Units that can still be sold, ``authorized − sold``.
+
+        Negative when more is sold than authorized (a publish withdrew overbooking on an
+        oversold resource): the deficit, shown rather than hidden behind 0.
+        """
+        return self.authorized - self.sold
 
 
 @dataclass(frozen=True)

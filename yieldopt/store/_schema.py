@@ -1,6 +1,8 @@
 """Database tables of the booking-control store, and the schema version with its upgrade path.
 
-The store keeps one row per network (with its revision and current decision version),
+The store keeps one row per network (with its revision, current decision version and
+incarnation: a random id drawn when the network is created, so a network deleted and
+created again under the same id is never mistaken for the old one),
 the definitions (resources, products, segments), one forecast document per network,
 versioned decision sets, the live inventory per resource (authorized and sold units),
 bookings with their idempotency keys, and optimization runs.
@@ -13,6 +15,7 @@ previous version with all its data.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -61,7 +64,7 @@ __all__ = [
     "upgrade",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _Json = JSON().with_variant(JSONB(), "postgresql")
 _ID = 200  # longest id (characters)
@@ -80,6 +83,9 @@ networks = Table(
     "networks",
     metadata,
     Column("id", String(_ID), primary_key=True),
+    # uuid4 hex drawn on create (added in v3): revisions and decision versions restart at
+    # 1 when a network is deleted and created again, the incarnation never repeats.
+    Column("incarnation", String(32), nullable=False, server_default=""),
     Column("revision", Integer, nullable=False),
     Column("decision_version", Integer, nullable=False, server_default="0"),
     Column("forecast_revision", Integer, nullable=False, server_default="0"),
@@ -183,8 +189,14 @@ bookings = Table(
     # comma-separated) and the id of the API key that asserted them (audit; added in v2).
     Column("asserted", String(40)),
     Column("asserted_by", String(64)),
+    # Who the key belongs to (a digest naming the API key holder, never the key; added in
+    # v3): two booking systems may send the same Idempotency-Key without seeing each
+    # other's bookings. Empty for bookings made before v3.
+    Column("idempotency_scope", String(64), nullable=False, server_default=""),
     ForeignKeyConstraint(["network_id"], ["networks.id"], ondelete="CASCADE"),
-    UniqueConstraint("network_id", "idempotency_key", name="bookings_idempotency_key"),
+    UniqueConstraint(
+        "network_id", "idempotency_scope", "idempotency_key", name="bookings_idempotency_key"
+    ),
     Index("bookings_network_status", "network_id", "status"),
 )
 
@@ -200,6 +212,11 @@ optimization_runs = Table(
     Column("error", Text),
     Column("created_at", String(40), nullable=False),
     Column("finished_at", String(40)),
+    # The store (server process) that runs it, and until when (Unix time) its lease holds;
+    # the owner renews it while the run is queued or running. Others reclaim it only
+    # once the lease expired (added in v3; NULL for older runs).
+    Column("owner", String(32)),
+    Column("lease_expires_at", Double),
     ForeignKeyConstraint(["network_id"], ["networks.id"], ondelete="CASCADE"),
     Index("optimization_runs_network", "network_id"),
 )
@@ -226,8 +243,59 @@ def _v1_asserted_columns(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE bookings ADD COLUMN asserted_by VARCHAR(64)"))
 
 
+def _v2_incarnations_scopes_leases(conn: Connection) -> None:
+    """v2 -> v3: network incarnations, idempotency keys per key holder, run leases.
+
+    Existing networks get an incarnation each; existing bookings keep their keys in the
+    empty scope (their holder is unknown); existing runs have no owner, so the next
+    server to start reclaims them as before. Columns already there are kept (the step
+    also completes a database patched by hand).
+    """
+    have = {t: {c["name"] for c in inspect(conn).get_columns(t)} for t in _V3_COLUMNS}
+    for table, columns in _V3_COLUMNS.items():
+        for name, ddl in columns.items():
+            if name not in have[table]:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl}"))
+    for network_id in conn.execute(
+        select(networks.c.id).where(networks.c.incarnation == "")
+    ).scalars():
+        conn.execute(
+            networks.update()
+            .where(networks.c.id == network_id)
+            .values(incarnation=uuid.uuid4().hex)
+        )
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE bookings DROP CONSTRAINT bookings_idempotency_key"))
+        conn.execute(
+            text(
+                "ALTER TABLE bookings ADD CONSTRAINT bookings_idempotency_key "
+                "UNIQUE (network_id, idempotency_scope, idempotency_key)"
+            )
+        )
+        return
+    # SQLite cannot drop a constraint: rebuild the table (no table refers to bookings).
+    # This creates the v3 table from the current definition: should bookings change in
+    # a later version, freeze the v3 definition here.
+    conn.execute(text("DROP INDEX bookings_network_status"))
+    conn.execute(text("ALTER TABLE bookings RENAME TO bookings_v2"))
+    bookings.create(conn)
+    cols = ", ".join(c.name for c in bookings.columns)
+    conn.execute(text(f"INSERT INTO bookings ({cols}) SELECT {cols} FROM bookings_v2"))
+    conn.execute(text("DROP TABLE bookings_v2"))
+
+
+_V3_COLUMNS = {
+    "networks": {"incarnation": "VARCHAR(32) NOT NULL DEFAULT ''"},
+    "optimization_runs": {"owner": "VARCHAR(32)", "lease_expires_at": "FLOAT"},
+    "bookings": {"idempotency_scope": "VARCHAR(64) NOT NULL DEFAULT ''"},
+}
+
+
 #: Upgrade steps: ``MIGRATIONS[v]`` turns a version-``v`` database into version ``v + 1``.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_asserted_columns}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _v1_asserted_columns,
+    2: _v2_incarnations_scopes_leases,
+}
 
 
 def _now() -> str:

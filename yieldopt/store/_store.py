@@ -34,10 +34,20 @@ class Store(NetworksMixin, DecisionsMixin, BookingsMixin):
     evaluate_ttl : float
         Seconds an in-memory inventory snapshot serves :meth:`evaluate` before it is
         re-read (bookings made through this store update it at once).
+    run_lease : float
+        Seconds an optimization run of this store stays its own without a heartbeat
+        (renewed every third of it); another server reclaims the run only after that.
     """
 
     @classmethod
-    def open(cls, url: str | None = None, *, evaluate_ttl: float = 1.0, **engine_kw: Any) -> Store:
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        evaluate_ttl: float = 1.0,
+        run_lease: float = 30.0,
+        **engine_kw: Any,
+    ) -> Store:
         """Connect to a database, create or upgrade its schema, and return the store.
 
         Parameters
@@ -45,11 +55,11 @@ class Store(NetworksMixin, DecisionsMixin, BookingsMixin):
         url : str, optional
             Database URL (SQLite file ``yieldopt.db`` by default); see
             :func:`~yieldopt.store.create_engine`.
-        evaluate_ttl : float
+        evaluate_ttl, run_lease : float
             See :class:`Store`.
         **engine_kw
             Passed to :func:`~yieldopt.store.create_engine` (``synchronous``, …).
         """
         engine = create_engine(url, **engine_kw)
         upgrade(engine)
-        return cls(engine, evaluate_ttl=evaluate_ttl)
+        return cls(engine, evaluate_ttl=evaluate_ttl, run_lease=run_lease)

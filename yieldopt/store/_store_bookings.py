@@ -5,6 +5,14 @@ controls and the inventory counts (see :mod:`yieldopt.store._cache`) and writes
 nothing. :meth:`~BookingsMixin.book` decides again inside its write transaction and
 takes the capacity there (see :mod:`yieldopt.store._bookings`); committed bookings and
 cancellations are applied to the snapshot at once.
+
+A booking locks only inventory rows, never the network row (so admin writes do not
+queue behind bookings). It decides with the controls of the network's incarnation,
+revision and decision version read at its start; after taking the capacity it reads
+them again, and if an admin write committed in between it rolls back and decides
+again (:class:`~yieldopt.store._retry.Stale`). Admin writes lock the inventory rows
+before changing anything, so once a booking holds its rows, what it read stays current
+until it commits.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from ._queries import (
     load_network,
 )
 from ._records import Booking, BookingRequest, InventoryRow
+from ._retry import Stale, as_unavailable, is_transient
 from ._schema import bookings
 from ._store_base import StoreBase
 
@@ -51,7 +60,7 @@ class BookingsMixin(StoreBase):
             return load_inventory(conn, network_id)
 
     def _controls(self, conn: Connection, network_id: str, head: Head) -> Controls:
-        cached = self._cache.controls(network_id, head.revision, head.decision_version)
+        cached = self._cache.controls(network_id, head.key)
         if cached is not None:
             return cached
         network = load_network(conn, network_id)
@@ -60,8 +69,12 @@ class BookingsMixin(StoreBase):
             if head.decision_version
             else None
         )
-        controls = Controls.compile(network_id, head.revision, network, ds)
-        self._cache.put_controls(network_id, controls)
+        controls = Controls.compile(network_id, head.revision, network, ds, head.incarnation)
+        # On PostgreSQL each statement sees the latest commit: if an admin write committed
+        # after ``head`` was read, the definitions may be newer than ``head`` says, so
+        # such controls are not cached under ``head.key`` (the booking will retry).
+        if conn.dialect.name == "sqlite" or load_head(conn, network_id).key == head.key:
+            self._cache.put_controls(network_id, controls)
         return controls
 
     def _snapshot(self, network_id: str) -> Snapshot:
@@ -118,7 +131,12 @@ class BookingsMixin(StoreBase):
 
     # ------------------------------------------------------------------ bookings
     def book(
-        self, network_id: str, request: BookingRequest, idempotency_key: str | None = None
+        self,
+        network_id: str,
+        request: BookingRequest,
+        idempotency_key: str | None = None,
+        *,
+        scope: str = "",
     ) -> tuple[Booking, bool]:
         """Decide a request and, if accepted, record it and take its capacity atomically.
 
@@ -130,6 +148,9 @@ class BookingsMixin(StoreBase):
             The request.
         idempotency_key : str, optional
             A retry with the same key returns the first outcome and changes nothing.
+        scope : str
+            Who holds the key (the service passes a digest naming the API key, at most
+            64 characters): keys are unique per network and scope.
 
         Returns
         -------
@@ -147,55 +168,77 @@ class BookingsMixin(StoreBase):
             On an unknown product or segment.
         IdempotencyError
             If the key was used for a different request.
+        UnavailableError
+            If the database is unavailable (after retries).
         """
-        work = self._book_work(network_id, request, idempotency_key)
-        for attempt in range(3):
-            try:
-                return self._book_done(network_id, self._run_write(work))
-            except IntegrityError:
-                # Two requests with one key raced (PostgreSQL); the next try replays the winner.
-                if idempotency_key is None or attempt == 2:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        work = self._book_work(network_id, request, idempotency_key, scope)
+
+        def retry(exc: BaseException) -> bool:
+            # Two requests with one key raced (PostgreSQL): the next try replays the winner.
+            return is_transient(exc) or (
+                idempotency_key is not None and isinstance(exc, IntegrityError)
+            )
+
+        return self._book_done(network_id, self._run_write(work, retry))
 
     async def book_async(
-        self, network_id: str, request: BookingRequest, idempotency_key: str | None = None
+        self,
+        network_id: str,
+        request: BookingRequest,
+        idempotency_key: str | None = None,
+        *,
+        scope: str = "",
     ) -> tuple[Booking, bool]:
         """:meth:`book` for an event loop: waits for the commit without holding a thread.
 
-        On SQLite the work goes straight to the group-commit thread; elsewhere
-        :meth:`book` runs in a worker thread.
+        On SQLite the work goes straight to the group-commit thread (one writer: no
+        deadlocks nor stale reads to retry); elsewhere :meth:`book` runs in a worker thread.
         """
         if self._committer is None:
-            return await asyncio.to_thread(self.book, network_id, request, idempotency_key)
-        work = self._book_work(network_id, request, idempotency_key)
-        result = await asyncio.wrap_future(self._committer.submit(work))
+            return await asyncio.to_thread(
+                self.book, network_id, request, idempotency_key, scope=scope
+            )
+        work = self._book_work(network_id, request, idempotency_key, scope)
+        try:
+            result = await asyncio.wrap_future(self._committer.submit(work))
+        except Exception as exc:
+            unavailable = as_unavailable(exc)
+            if unavailable is None or unavailable is exc:
+                raise
+            raise unavailable from exc
         return self._book_done(network_id, result)
 
     def _book_work(
-        self, network_id: str, request: BookingRequest, key: str | None
-    ) -> Callable[[Connection], tuple[Booking, bool, int, tuple[int, ...]]]:
-        def work(conn: Connection) -> tuple[Booking, bool, int, tuple[int, ...]]:
-            head = load_head(conn, network_id, lock="share")
+        self, network_id: str, request: BookingRequest, key: str | None, scope: str
+    ) -> Callable[[Connection], tuple[Booking, bool, Head, tuple[int, ...]]]:
+        def work(conn: Connection) -> tuple[Booking, bool, Head, tuple[int, ...]]:
+            head = load_head(conn, network_id)  # no lock: re-checked below
             if key is not None:
-                found = find_by_key(conn, network_id, key, request)
+                found = find_by_key(conn, network_id, key, request, scope)
                 if found is not None:
-                    return found, True, head.revision, ()
+                    return found, True, head, ()
             controls = self._controls(conn, network_id, head)
             a = controls.assess(request)
             reason = take_capacity(conn, network_id, controls, a) if a.price_ok else "bid_price"
-            booking = record_booking(conn, network_id, controls, a, reason, request, key)
-            return booking, False, head.revision, a.resources
+            if conn.dialect.name != "sqlite":
+                # Now that this transaction holds its inventory rows, no admin write can
+                # commit before it does; one that committed since ``head`` was read shows
+                # here (each statement sees what was committed before it started).
+                now = load_head(conn, network_id)
+                if now.key != head.key:
+                    raise Stale(network_id)
+            booking = record_booking(conn, network_id, controls, a, reason, request, key, scope)
+            return booking, False, head, a.resources
 
         return work
 
     def _book_done(
-        self, network_id: str, result: tuple[Booking, bool, int, tuple[int, ...]]
+        self, network_id: str, result: tuple[Booking, bool, Head, tuple[int, ...]]
     ) -> tuple[Booking, bool]:
         """After the commit: apply a new booking to the evaluate snapshot."""
-        booking, replayed, revision, positions = result
+        booking, replayed, head, positions = result
         if not replayed and booking.status == "confirmed":
-            self._cache.add_sold(network_id, revision, positions, booking.quantity)
+            self._cache.add_sold(network_id, head.key[:2], positions, booking.quantity)
         return booking, replayed
 
     def cancel(self, network_id: str, booking_id: str) -> tuple[Booking, bool]:
@@ -214,17 +257,17 @@ class BookingsMixin(StoreBase):
             If there is no such network or booking.
         """
 
-        def work(conn: Connection) -> tuple[Booking, bool, int]:
-            head = load_head(conn, network_id, lock="share")
-            return (*cancel_booking(conn, network_id, booking_id), head.revision)
+        def work(conn: Connection) -> tuple[Booking, bool, Head]:
+            head = load_head(conn, network_id)  # no lock: the cancellation locks its rows
+            return (*cancel_booking(conn, network_id, booking_id), head)
 
-        booking, changed, revision = self._run_write(work)
+        booking, changed, head = self._run_write(work)
         if changed:
             snap = self._cache.fresh(network_id)
             if snap is not None:
                 index = {r: i for i, r in enumerate(snap.controls.resource_ids)}
                 pos = [index[r] for r in booking.resources if r in index]
-                self._cache.add_sold(network_id, revision, pos, -booking.quantity)
+                self._cache.add_sold(network_id, head.key[:2], pos, -booking.quantity)
         return booking, changed
 
     def get_booking(self, network_id: str, booking_id: str) -> Booking:

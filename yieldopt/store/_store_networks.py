@@ -3,21 +3,36 @@
 Replacing a network carries its inventory over by resource id (sold units stay,
 authorized capacity keeps its overbooking margin) and refuses to drop capacity below
 what is sold. Forecasts are validated record by record, naming the offending field.
+
+Replacing or deleting a network first locks its inventory rows in the global lock
+order (see :mod:`yieldopt.store._queries`), then its row: it waits only for the
+bookings in flight, never for a queue of them.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .._validate import as_amount
 from ..errors import InputError
 from ..model import Network
 from ._errors import ConflictError, NotFoundError
-from ._queries import Head, load_forecast, load_head, load_inventory, load_network, set_authorized
+from ._queries import (
+    Head,
+    load_forecast,
+    load_head,
+    load_inventory,
+    load_network,
+    lock_inventory,
+    set_authorized,
+)
 from ._records import Forecast, InventoryRow, utc_now
+from ._retry import is_transient
 from ._schema import DEFINITIONS, NETWORK_TABLES, forecasts, inventory, networks, products
 from ._store_base import StoreBase
 
@@ -53,8 +68,10 @@ class NetworksMixin(StoreBase):
             If a capacity is lowered below what is sold, or a resource with sold units
             is removed (nothing changes).
         """
-        now = utc_now()
-        with self._write() as conn:
+
+        def work(conn: Connection) -> tuple[int, bool]:
+            now = utc_now()
+            lock_inventory(conn, network_id)
             try:
                 head: Head | None = load_head(conn, network_id, lock="update")
             except NotFoundError:
@@ -65,7 +82,11 @@ class NetworksMixin(StoreBase):
             if head is None:
                 conn.execute(
                     insert(networks).values(
-                        id=network_id, revision=1, created_at=now, updated_at=now
+                        id=network_id,
+                        incarnation=uuid.uuid4().hex,
+                        revision=1,
+                        created_at=now,
+                        updated_at=now,
                     )
                 )
                 revision = 1
@@ -80,8 +101,16 @@ class NetworksMixin(StoreBase):
                     conn.execute(delete(table).filter_by(**key))
             _insert_definitions(conn, network_id, network)
             _carry_inventory(conn, network_id, network, old)
-        self._cache.invalidate(network_id)
-        return revision, head is None
+            return revision, head is None
+
+        def retry(exc: BaseException) -> bool:
+            # Two creates raced (PostgreSQL): the next try replaces the winner's network.
+            return is_transient(exc) or isinstance(exc, IntegrityError)
+
+        try:
+            return self._transact(work, retry)
+        finally:
+            self._cache.invalidate(network_id)
 
     def get_network(self, network_id: str) -> tuple[Network, int]:
         """Return a stored network and its revision.
@@ -108,12 +137,18 @@ class NetworksMixin(StoreBase):
         NotFoundError
             If there is no such network.
         """
-        with self._write() as conn:
-            load_head(conn, network_id, lock="update")
+
+        def work(conn: Connection) -> None:
+            lock_inventory(conn, network_id)
+            load_head(conn, network_id, lock="delete")
             for table in NETWORK_TABLES:
                 conn.execute(delete(table).filter_by(network_id=network_id))
             conn.execute(delete(networks).where(networks.c.id == network_id))
-        self._cache.invalidate(network_id)
+
+        try:
+            self._transact(work)
+        finally:
+            self._cache.invalidate(network_id)
 
     # ------------------------------------------------------------------ forecasts
     def put_forecast(self, network_id: str, demand: Sequence[Mapping[str, Any]]) -> Forecast:
@@ -140,7 +175,9 @@ class NetworksMixin(StoreBase):
             If there is no such network.
         """
         now = utc_now()
-        with self._write() as conn:
+
+        # Bookings do not depend on the forecast: only the network row is locked.
+        def work(conn: Connection) -> Forecast:
             head = load_head(conn, network_id, lock="update")
             known = set(
                 conn.execute(select(products.c.id).filter_by(network_id=network_id)).scalars()
@@ -158,7 +195,9 @@ class NetworksMixin(StoreBase):
                 .where(networks.c.id == network_id)
                 .values(forecast_revision=revision)
             )
-        return Forecast(rows, revision, now)
+            return Forecast(rows, revision, now)
+
+        return self._transact(work)
 
     def get_forecast(self, network_id: str) -> Forecast:
         """Return a network's forecast.
