@@ -3,6 +3,11 @@
 Each problem carries ``type``, ``title``, ``status`` and ``detail``; input errors add
 ``field`` (the first offending field, e.g. ``products[3].resources``) and ``errors``
 (every offending field with its message). No handler echoes the rejected input.
+
+A database that cannot serve for now (down, unreachable, its lock held past the busy
+timeout, or a deadlock that outlasted the store's retries) is a 503 with
+``Retry-After``, not a 500: the request changed nothing, or, for a booking cut off in
+its commit, a retry with the same ``Idempotency-Key`` settles it.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException
 
 from yieldopt.errors import InputError, YieldoptError
-from yieldopt.store import ConflictError, IdempotencyError, NotFoundError
+from yieldopt.store import ConflictError, IdempotencyError, NotFoundError, UnavailableError
 
 __all__ = ["PROBLEM", "body_error", "field_name", "install_handlers", "problem"]
 
@@ -29,6 +35,7 @@ PROBLEM = "application/problem+json"
 _TYPES = {
     422: "urn:yieldopt:problem:invalid-input",
     409: "urn:yieldopt:problem:conflict",
+    503: "urn:yieldopt:problem:database-unavailable",
 }
 
 
@@ -144,6 +151,40 @@ async def _idempotency(_: Request, exc: IdempotencyError) -> JSONResponse:
     )
 
 
+async def _unavailable(_: Request, exc: UnavailableError) -> JSONResponse:
+    log.warning("database unavailable: %s", exc.__cause__ or exc)
+    return problem(
+        503,
+        str(exc),
+        title="Database unavailable",
+        headers={"Retry-After": str(max(exc.retry_after, 1))},
+    )
+
+
+async def _database(_: Request, exc: sa_exc.DBAPIError) -> JSONResponse:
+    # A database failure that did not pass through the store's transactions.
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or (
+        exc.connection_invalidated
+    ):
+        log.warning("database unavailable: %s", exc)
+        return problem(
+            503,
+            "the database is unavailable; retry shortly",
+            title="Database unavailable",
+            headers={"Retry-After": "2"},
+        )
+    return await _unexpected(_, exc)
+
+
+async def _unavailable_pool(_: Request, exc: sa_exc.TimeoutError) -> JSONResponse:
+    return problem(
+        503,
+        "the database is overloaded (no free connection); retry shortly",
+        title="Database unavailable",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _other(_: Request, exc: YieldoptError) -> JSONResponse:
     return problem(422, str(exc), title="Cannot be computed")
 
@@ -165,6 +206,9 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFoundError, _not_found)  # type: ignore[arg-type]
     app.add_exception_handler(ConflictError, _conflict)  # type: ignore[arg-type]
     app.add_exception_handler(IdempotencyError, _idempotency)  # type: ignore[arg-type]
+    app.add_exception_handler(UnavailableError, _unavailable)  # type: ignore[arg-type]
+    app.add_exception_handler(sa_exc.DBAPIError, _database)  # type: ignore[arg-type]
+    app.add_exception_handler(sa_exc.TimeoutError, _unavailable_pool)  # type: ignore[arg-type]
     app.add_exception_handler(YieldoptError, _other)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

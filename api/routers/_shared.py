@@ -35,6 +35,6 @@ RunId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="Optimization
 
 
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """Document problem+json error responses (always 400, 401, 403, 422 and 500)."""
-    wanted = sorted({400, 401, 403, 422, 500, *codes})
+    """Document problem+json error responses (always 400, 401, 403, 422, 500 and 503)."""
+    wanted = sorted({400, 401, 403, 422, 500, 503, *codes})
     return {c: {"model": Problem, "description": HTTPStatus(c).phrase} for c in wanted}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Annotated, Literal
@@ -33,6 +34,19 @@ IdempotencyKey = Annotated[
         description="A retry with the same key returns the same booking and changes nothing.",
     ),
 ]
+
+
+def key_holder(request: Request) -> str:
+    """Name the holder of the request's API key, for scoping its idempotency keys.
+
+    A domain-separated SHA-256 digest of the key (128 bits, hex): the same for every
+    request with that key on every server process, different for another key, and
+    neither the key nor the keyring's own digest of it (which verifies keys) is stored.
+    Called after the key was authorized.
+    """
+    _, _, key = request.headers.get("authorization", "").partition(" ")
+    digest = hashlib.sha256(b"yieldopt idempotency scope\x00" + key.strip().encode("utf-8"))
+    return digest.hexdigest()[:32]
 
 
 @router.post(
@@ -84,6 +98,7 @@ async def evaluate(request: Request) -> Response:
 async def create_booking(
     network_id: NetworkId,
     body: RequestIn,
+    request: Request,
     response: Response,
     store: StoreDep,
     _: BookKey,
@@ -92,10 +107,13 @@ async def create_booking(
     """Decide a request and, if accepted, record it and take its capacity in one transaction.
 
     201 with ``booking_id`` when accepted, 200 with ``accepted: false`` and the reason
-    when rejected. A retry with the same ``Idempotency-Key`` returns the first outcome
-    (header ``Idempotent-Replayed: true``).
+    when rejected. A retry with the same ``Idempotency-Key`` and the same API key returns
+    the first outcome (header ``Idempotent-Replayed: true``); keys are scoped per API
+    key, so two booking systems never replay each other's bookings.
     """
-    booking, replayed = await store.book_async(network_id, body.to_request(), idempotency_key)
+    booking, replayed = await store.book_async(
+        network_id, body.to_request(), idempotency_key, scope=key_holder(request)
+    )
     if booking.accepted:
         response.headers["Location"] = f"/v1/networks/{network_id}/bookings/{booking.id}"
     else:
