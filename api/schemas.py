@@ -287,6 +287,10 @@ class BookingOut(BaseModel):
     idempotency_key: str | None
     created_at: str
     cancelled_at: str | None
+    asserted: list[str] = Field(
+        [], description="Fields the client asserted instead of the product's: price, segment."
+    )
+    asserted_by: str | None = Field(None, description="Key id of the API key that asserted them.")
 
     @classmethod
     def of(cls, b: Booking) -> BookingOut:
@@ -308,6 +312,8 @@ class BookingOut(BaseModel):
             idempotency_key=b.idempotency_key,
             created_at=b.created_at,
             cancelled_at=b.cancelled_at,
+            asserted=list(b.asserted),
+            asserted_by=b.asserted_by,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -12,8 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from ..dependencies import BookKey, ReadKey, StoreDep, authorize, store_of
-from ..errors import body_error
+from yieldopt.store import BookingRequest, Store
+
+from ..dependencies import BookKey, ReadKey, StoreDep, authorize, principal_of, store_of
+from ..errors import body_error, problem
 from ..schemas import BookingList, BookingOut, EvaluationOut, InventoryOut, RequestIn
 from ..security import Role
 from ._shared import NETWORK_ID_PARAMETER, NETWORK_ID_PATTERN, BookingId, NetworkId, problems
@@ -49,6 +52,59 @@ def key_holder(request: Request) -> str:
     return digest.hexdigest()[:32]
 
 
+def _refuse(status: int, field: str, message: str) -> Response:
+    return problem(status, f"{field}: {message}", errors=[{"field": field, "message": message}])
+
+
+async def _asserting(
+    request: Request, store: Store, network_id: str, body: RequestIn
+) -> tuple[BookingRequest, Response | None]:
+    """Check what a request asserts against its key's grant, before deciding anything.
+
+    A price above the product's list price, and any segment, need a key with the
+    ``+assert`` grant (or an admin key): 403 naming the field otherwise, since either
+    could carry any request past the bid-price control. An asserted price is at most
+    ``max_price_factor`` times the list price (422) for every key.
+
+    Returns
+    -------
+    query : BookingRequest
+        The store's request; when it asserts a price or segment it carries the id of
+        the key, which the booking records.
+    refusal : Response or None
+        The problem to answer instead, if any.
+    """
+    query = body.to_request()
+    if body.price is None and body.segment is None:
+        return query, None
+    principal = principal_of(request)
+    if body.segment is not None and not principal.can_assert:
+        return query, _refuse(
+            403, "segment", "this API key may not assert a segment (it needs +assert)"
+        )
+    if body.price is not None:
+        listed = BookingRequest(body.product, body.quantity)
+        decision = store.evaluate_cached(network_id, listed)
+        if decision is None:
+            decision = await run_in_threadpool(store.evaluate, network_id, listed)
+        list_price = decision.assessment.price
+        if body.price > list_price and not principal.can_assert:
+            return query, _refuse(
+                403,
+                "price",
+                f"this API key may not assert a price above the list price ({list_price:g}) "
+                "(it needs +assert)",
+            )
+        factor = request.app.state.settings.max_price_factor
+        if list_price > 0 and body.price > factor * list_price:
+            return query, _refuse(
+                422,
+                "price",
+                f"must be at most {factor:g} times the list price ({factor * list_price:g})",
+            )
+    return dataclasses.replace(query, asserted_by=principal.key_id), None
+
+
 @router.post(
     "/evaluate",
     response_model=EvaluationOut,
@@ -81,7 +137,9 @@ async def evaluate(request: Request) -> Response:
     except ValidationError as exc:
         raise body_error(exc) from None
     store = store_of(request)
-    query = body.to_request()
+    query, refused = await _asserting(request, store, network_id, body)
+    if refused is not None:
+        return refused
     decision = store.evaluate_cached(network_id, query)
     if decision is None:
         decision = await run_in_threadpool(store.evaluate, network_id, query)
@@ -111,8 +169,11 @@ async def create_booking(
     the first outcome (header ``Idempotent-Replayed: true``); keys are scoped per API
     key, so two booking systems never replay each other's bookings.
     """
+    query, refused = await _asserting(request, store, network_id, body)
+    if refused is not None:
+        return refused  # type: ignore[return-value]
     booking, replayed = await store.book_async(
-        network_id, body.to_request(), idempotency_key, scope=key_holder(request)
+        network_id, query, idempotency_key, scope=key_holder(request)
     )
     if booking.accepted:
         response.headers["Location"] = f"/v1/networks/{network_id}/bookings/{booking.id}"

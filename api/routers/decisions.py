@@ -5,9 +5,9 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
-from ..dependencies import AdminKey, ReadKey, StoreDep, get_executor, get_settings
+from ..dependencies import AdminKey, ReadKey, StoreDep, get_executor, get_settings, run_heavy
 from ..schemas import (
     DecisionsOut,
     GroupQuoteIn,
@@ -94,9 +94,15 @@ def get_decisions_version(
     return DecisionsOut.of(store.decisions(network_id, version))
 
 
-@router.post("/group-quotes", responses=problems(404, 413))
-def create_group_quote(
-    network_id: NetworkId, body: GroupQuoteIn, store: StoreDep, _: ReadKey
+@router.post("/group-quotes", responses=problems(404, 413, 429))
+async def create_group_quote(
+    network_id: NetworkId, body: GroupQuoteIn, request: Request, store: StoreDep, _: ReadKey
 ) -> GroupQuoteOut:
-    """Quote a group by displacement on the remaining capacity, with alternate dates."""
-    return GroupQuoteOut(**store.group_quote(network_id, body.record(), body.shift_days))
+    """Quote a group by displacement on the remaining capacity, with alternate dates.
+
+    Each quote solves linear programs, so it runs on the bounded pool of heavy work
+    (never on the event loop): a key may have ``heavy_per_key`` quotes in flight, and
+    beyond that or a full pool the answer is 429 with ``Retry-After``.
+    """
+    quote = await run_heavy(request, store.group_quote, network_id, body.record(), body.shift_days)
+    return GroupQuoteOut(**quote)
