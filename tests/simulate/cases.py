@@ -103,3 +103,68 @@ demand = 10
 curve = "early"
 """,
     )
+
+
+def tied_hotel(tmp: Path) -> yo.Scenario:
+    """A small city hotel (7 nights, 20 rooms) whose rates are the same every night.
+
+    Equal prices on neighbouring nights make the re-optimized LPs dual degenerate
+    (several bid-price vectors are optimal, e.g. when a multi-night stay is the
+    marginal product), which is where solver history could leak into the results.
+    """
+    return write(
+        tmp,
+        "tied-hotel",
+        """
+name = "tied-hotel"
+kind = "hotel"
+[hotel]
+start = "2026-12-07"
+nights = 7
+rooms = 20
+max_los = 3
+[[hotel.rates]]
+id = "BAR"
+weekday = 219.0
+weekend = 219.0
+[[hotel.rates]]
+id = "CORP"
+weekday = 189.0
+weekend = 189.0
+[[hotel.rates]]
+id = "ADV"
+weekday = 149.0
+weekend = 149.0
+[[hotel.demand]]
+segment = "business"
+rates = ["CORP", "BAR"]
+weekday = 24
+weekend = 4
+los = [0.45, 0.35, 0.20]
+curve = "late"
+[[hotel.demand]]
+segment = "leisure"
+rates = ["ADV", "BAR"]
+weekday = 6
+weekend = 26
+los = [0.40, 0.45, 0.15]
+curve = "early"
+[[segments]]
+id = "business"
+ancillary = 38.0
+cost_to_serve = 24.0
+future_value = 55.0
+show_prob = 0.90
+cancel_prob = 0.18
+[[segments]]
+id = "leisure"
+ancillary = 22.0
+cost_to_serve = 26.0
+future_value = 8.0
+show_prob = 0.97
+cancel_prob = 0.06
+[overbooking]
+denied_cost = 260.0
+spoilage_cost = 160.0
+""",
+    )

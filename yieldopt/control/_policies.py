@@ -83,6 +83,9 @@ class BidPrices(Policy):
     def reset(self, path_ids):
         m = self.model
         self._lp = WarmDLP(m.values, m.network.incidence)
+        # Every later solve starts from the opening LP's optimal basis, so a path's bid
+        # prices depend on its own state only, not on the paths solved before it.
+        self._lp.anchor(m.authorized, m.product_demand(0.0))
         self._ids = np.asarray(path_ids)
         first = self._prices(m.authorized, 0.0, None)
         self.bid = np.tile(np.append(first, 0.0), (len(path_ids), 1))
@@ -141,6 +144,9 @@ class VirtualNesting(Policy):
     def reset(self, path_ids):
         m = self.model
         self._lp = WarmDLP(m.values, m.network.incidence)
+        if self.displacement:
+            # A fixed start basis for every solve (see BidPrices.reset).
+            self._lp.anchor(m.authorized, m.product_demand(0.0))
         first = self._thresholds(m.authorized, 0.0)
         self.threshold = np.tile(first, (len(path_ids), 1, 1))
 
@@ -178,7 +184,10 @@ class DecompositionBidPrices(Policy):
     """Dynamic bid prices from per-resource DPs (computed once).
 
     The tables already depend on time and remaining capacity, so re-optimization
-    keeps them.
+    keeps them (:func:`~yieldopt.simulate` warns when it is asked to re-optimize).
+    Re-solving would only refresh the DLP split of product values into resources,
+    at the cost of one DP over the remaining periods per path and re-optimization
+    time, too slow for simulations of hundreds of paths.
     """
 
     name = "dp-decomposition"

@@ -39,8 +39,9 @@ class Outcome:
     spill : requests that did not turn into a booking
     requests : requests
     curve : shape (P, CURVE_BINS), bookings made per horizon bin (kept or not)
-    bid_prices : shape (K + 1, m) or None, mean bid prices at the opening and after each
-        of the K later re-optimizations (bid-price policies only)
+    bid_prices : shape (P, K + 1, m) or None, each path's bid prices at the opening and
+        after each of the K later re-optimizations (bid-price policies only); kept per
+        path so that means over paths do not depend on how paths were chunked
     """
 
     revenue: NDArray[np.float64]
@@ -76,15 +77,15 @@ def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.fl
         for e in np.unique(at):
             schedule.setdefault(int(e), []).append((np.flatnonzero(at == e), k))
     tracks = hasattr(policy, "bid")
-    bid_sum = np.zeros((later.size + 1, m))
+    bids = np.zeros((p, later.size + 1, m)) if tracks else None
     if tracks:
-        bid_sum[0] = policy.bid[:, :m].sum(axis=0)
+        bids[:, 0] = policy.bid[:, :m]
     all_rows = np.arange(p)
     for e in range(width + 1):
         for rows, k in schedule.get(e, ()):
             policy.reoptimize(rows, float(later[k]), remaining[rows])
             if tracks:
-                bid_sum[k + 1] += policy.bid[rows, :m].sum(axis=0)
+                bids[rows, k + 1] = policy.bid[rows, :m]
         if e == width:
             break
         kind = paths.kind[:, e]
@@ -125,8 +126,7 @@ def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.fl
                 remaining[r[:, None], res[jj]] += 1
                 remaining[:, m] = np.inf
                 booked[r, req[gone]] = -2
-    # Mean bid price per resource at the opening and after each re-optimization.
-    return settle(model, paths, booked, bid_sum / max(p, 1) if tracks else None)
+    return settle(model, paths, booked, bids)
 
 
 def settle(
