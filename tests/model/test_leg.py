@@ -1,5 +1,7 @@
 """Single-leg problem files."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -69,3 +71,28 @@ def test_unknown_extension_and_missing_file(tmp_path):
 def test_from_records_defaults_names():
     prob = LegProblem.from_records([{"fare": 10, "mean": 1, "std": 1}], capacity=3)
     assert prob.names == ("class 1",)
+
+
+def test_missing_std_is_announced_not_silent(tmp_path):
+    p = tmp_path / "leg.csv"
+    p.write_text("name,fare,mean\nY,300,16\nB,120,25,\n")
+    with pytest.warns(UserWarning, match=r"std not given for 2 class\(es\).*Y 4.00, B 5.00"):
+        prob = load_leg(p, capacity=30)
+    np.testing.assert_allclose(prob.stds, [4.0, 5.0])
+    # Poisson demand has no std to guess, and a file with std has nothing to announce
+    full = tmp_path / "full.csv"
+    full.write_text("fare,mean,std\n300,16,3\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_leg(p, capacity=30, dist="poisson").dist == "poisson"
+        load_leg(full, capacity=30)
+
+
+def test_semicolon_csv_says_so(tmp_path):
+    p = tmp_path / "leg.csv"
+    p.write_text("name;fare;mean;std\nY;300;10;3\nB;120;40;8\n")
+    with pytest.raises(yo.InputError, match="looks ';'-separated"):
+        load_leg(p, capacity=60)
+    p.write_text("name\tfare\tmean\nY\t300\t10\n")
+    with pytest.raises(yo.InputError, match="looks tab-separated"):
+        load_leg(p, capacity=60)

@@ -16,21 +16,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validate import parse_date
 from ..errors import InputError
 from ._network import Network, _number
 
 __all__ = ["hotel_network"]
 
 WEEKEND = (4, 5)  # Friday and Saturday nights
-
-
-def _date(where: str, value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(where, f"must be an ISO date (YYYY-MM-DD), got {value!r}") from None
 
 
 def hotel_network(
@@ -56,7 +48,7 @@ def hotel_network(
     streams : list of (product ids, mean requests, curve)
         One stream per segment, arrival date and length of stay.
     """
-    start = _date("hotel.start", spec.get("start"))
+    start = parse_date(spec.get("start"), "hotel.start")
     nights = int(_number("hotel.nights", spec.get("nights"), nonnegative=True, integer=True))
     rooms = int(_number("hotel.rooms", spec.get("rooms"), nonnegative=True, integer=True))
     max_los = int(_number("hotel.max_los", spec.get("max_los", 3), nonnegative=True, integer=True))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .._validate import as_capacity, as_descending_fares, as_nonnegative
+from .._validate import as_capacity, as_descending_fares, as_nonnegative, check_csv_delimiter
 from ..errors import InputError
+from ._schema import LegFile, check
 
 __all__ = ["LegProblem", "load_leg"]
 
@@ -64,11 +66,12 @@ class LegProblem:
         """Build from records with ``fare``, ``mean``, optional ``std`` and ``name``.
 
         Classes may come in any order; they are sorted by descending fare. A missing
-        ``std`` means Poisson-like spread ``sqrt(mean)``.
+        ``std`` means Poisson-like spread ``sqrt(mean)``; with ``dist="normal"`` that
+        guess is announced with a ``UserWarning`` naming the classes.
         """
         if not classes:
             raise InputError("classes", "at least one class is required")
-        parsed = []
+        parsed, guessed = [], []
         for i, rec in enumerate(classes):
             for key in ("fare", "mean"):
                 if key not in rec or rec[key] in ("", None):
@@ -82,10 +85,12 @@ class LegProblem:
                     f"classes[{i}]", f"fare, mean and std must be numbers ({exc})"
                 ) from None
             name = str(rec.get("name") or rec.get("class") or f"class {i + 1}")
+            if std_raw in ("", None):
+                guessed.append(f"{name} {std:.2f}")
             parsed.append((fare, mean, std, name))
         parsed.sort(key=lambda r: -r[0])
         fares, means, stds, names = zip(*parsed, strict=True)
-        return cls(
+        prob = cls(
             capacity=capacity,
             fares=np.array(fares),
             means=np.array(means),
@@ -93,15 +98,25 @@ class LegProblem:
             names=tuple(names),
             dist=dist,
         )
+        if guessed and dist == "normal":
+            # A guessed spread changes the protection levels; say so instead of hiding it.
+            warnings.warn(
+                f"std not given for {len(guessed)} class(es); using sqrt(mean), the spread of "
+                f"Poisson demand: {', '.join(guessed)}",
+                UserWarning,
+                stacklevel=2,
+            )
+        return prob
 
 
-def load_leg(path: str | Path, capacity: int | None = None) -> LegProblem:
+def load_leg(path: str | Path, capacity: int | None = None, dist: str | None = None) -> LegProblem:
     """Read a single-leg problem from TOML or CSV.
 
     TOML: ``capacity``, optional ``dist`` and ``[[classes]]`` tables with ``name``,
-    ``fare``, ``mean`` and ``std``. CSV: one row per class with columns ``fare``,
-    ``mean`` and optionally ``name`` (or ``class``) and ``std``; the capacity comes
-    from the ``capacity`` argument.
+    ``fare``, ``mean`` and ``std`` (other keys are refused, naming the closest known
+    one). CSV (comma-separated): one row per class with columns ``fare``, ``mean``
+    and optionally ``name`` (or ``class``) and ``std``; the capacity comes from the
+    ``capacity`` argument.
 
     Parameters
     ----------
@@ -109,6 +124,8 @@ def load_leg(path: str | Path, capacity: int | None = None) -> LegProblem:
         File to read; the format follows the extension (``.toml`` or ``.csv``).
     capacity : int, optional
         Overrides the file's capacity; required for CSV.
+    dist : str, optional
+        Overrides the file's demand distribution (``"normal"`` or ``"poisson"``).
     """
     p = Path(path)
     if not p.is_file():
@@ -119,13 +136,16 @@ def load_leg(path: str | Path, capacity: int | None = None) -> LegProblem:
             data = tomllib.loads(p.read_text())
         except tomllib.TOMLDecodeError as exc:
             raise InputError(str(p), f"is not valid TOML ({exc})") from None
+        check(LegFile, data, p.name)
         cap = capacity if capacity is not None else data.get("capacity")
         if cap is None:
             raise InputError("capacity", f"missing in {p} and not given")
         return LegProblem.from_records(
-            data.get("classes", []), capacity=cap, dist=data.get("dist", "normal")
+            data.get("classes", []), capacity=cap, dist=dist or data.get("dist", "normal")
         )
     if suffix == ".csv":
+        # A ';'-separated file would otherwise fail as "missing column(s): fare, mean".
+        check_csv_delimiter(p, str(p), ("fare", "mean", "std", "name"))
         with p.open(newline="") as fh:
             rows = list(csv.DictReader(fh))
         if capacity is None:
@@ -133,5 +153,5 @@ def load_leg(path: str | Path, capacity: int | None = None) -> LegProblem:
         missing = {"fare", "mean"} - set(rows[0].keys() if rows else [])
         if missing:
             raise InputError(str(p), f"missing column(s): {', '.join(sorted(missing))}")
-        return LegProblem.from_records(rows, capacity=capacity)
+        return LegProblem.from_records(rows, capacity=capacity, dist=dist or "normal")
     raise InputError("path", f"unsupported file type {suffix!r}; use .toml or .csv")

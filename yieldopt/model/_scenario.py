@@ -34,6 +34,7 @@ from ..errors import InputError
 from ._generators import hub_network
 from ._hotel import hotel_network
 from ._network import Network, _number
+from ._schema import ScenarioFile, check
 from ._streams import CURVES, CustomerStreams, auto_periods
 from ._topaloglu import read_topaloglu
 
@@ -214,6 +215,8 @@ def load_scenario(path: str | Path) -> Scenario:
             data = tomllib.loads(p.read_text())
         except tomllib.TOMLDecodeError as exc:
             raise InputError(str(p), f"is not valid TOML ({exc})") from None
+        # Keys and types first: a misspelled key must not be silently ignored.
+        check(ScenarioFile, data, p.name)
         return _from_toml(p, data)
     raise InputError("path", f"unsupported scenario file {p.name!r}; use .toml or .txt")
 
