@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import re
 from typing import Annotated, Literal
@@ -37,19 +36,6 @@ IdempotencyKey = Annotated[
         description="A retry with the same key returns the same booking and changes nothing.",
     ),
 ]
-
-
-def key_holder(request: Request) -> str:
-    """Name the holder of the request's API key, for scoping its idempotency keys.
-
-    A domain-separated SHA-256 digest of the key (128 bits, hex): the same for every
-    request with that key on every server process, different for another key, and
-    neither the key nor the keyring's own digest of it (which verifies keys) is stored.
-    Called after the key was authorized.
-    """
-    _, _, key = request.headers.get("authorization", "").partition(" ")
-    digest = hashlib.sha256(b"yieldopt idempotency scope\x00" + key.strip().encode("utf-8"))
-    return digest.hexdigest()[:32]
 
 
 def _refuse(status: int, field: str, message: str) -> Response:
@@ -172,8 +158,9 @@ async def create_booking(
     query, refused = await _asserting(request, store, network_id, body)
     if refused is not None:
         return refused  # type: ignore[return-value]
+    # Scoped by the key id (a digest naming the API key, never the key itself).
     booking, replayed = await store.book_async(
-        network_id, query, idempotency_key, scope=key_holder(request)
+        network_id, query, idempotency_key, scope=principal_of(request).key_id
     )
     if booking.accepted:
         response.headers["Location"] = f"/v1/networks/{network_id}/bookings/{booking.id}"

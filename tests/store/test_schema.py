@@ -103,3 +103,114 @@ def test_unsupported_url():
         create_engine("mysql://localhost/x")
     with pytest.raises(StoreError, match="invalid database URL"):
         create_engine("not a url")
+
+
+_V3_ONLY = {
+    "networks": {"incarnation"},
+    "optimization_runs": {"owner", "lease_expires_at"},
+    "bookings": {"idempotency_scope"},
+}
+
+
+def _v2_metadata() -> sa.MetaData:
+    """The tables as schema version 2 had them (before incarnations, scopes and leases)."""
+    m = sa.MetaData()
+    for t in schema.metadata.sorted_tables:
+        drop = _V3_ONLY.get(t.name, set())
+        args: list = [
+            sa.Column(
+                c.name,
+                c.type,
+                nullable=c.nullable,
+                server_default=None if c.server_default is None else c.server_default.arg,
+            )
+            for c in t.columns
+            if c.name not in drop
+        ]
+        args.append(sa.PrimaryKeyConstraint(*[c.name for c in t.primary_key.columns]))
+        for con in t.constraints:
+            if isinstance(con, sa.ForeignKeyConstraint):
+                targets = [e.target_fullname for e in con.elements]
+                args.append(
+                    sa.ForeignKeyConstraint(
+                        [c.name for c in con.columns], targets, ondelete=con.ondelete
+                    )
+                )
+            elif isinstance(con, sa.CheckConstraint):
+                args.append(sa.CheckConstraint(str(con.sqltext), name=con.name))
+        if t.name == "bookings":
+            args.append(
+                sa.UniqueConstraint(
+                    "network_id", "idempotency_key", name="bookings_idempotency_key"
+                )
+            )
+        args += [sa.Index(i.name, *[c.name for c in i.columns]) for i in t.indexes]
+        sa.Table(t.name, m, *args)
+    return m
+
+
+def test_v2_database_upgrades_to_incarnations_scopes_and_leases(db_url):
+    engine = create_engine(db_url)
+    v2 = _v2_metadata()
+    v2.create_all(engine)
+    t = v2.tables
+    with engine.begin() as conn:
+        conn.execute(t["yieldopt_schema"].insert().values(id=1, version=2, upgraded_at="t"))
+        conn.execute(
+            t["networks"].insert().values(id="n", revision=1, created_at="t", updated_at="t")
+        )
+        conn.execute(
+            t["resources"].insert().values(network_id="n", id="a", position=0, capacity=10)
+        )
+        conn.execute(
+            t["products"]
+            .insert()
+            .values(network_id="n", id="a1", position=0, resources=["a"], price=50.0)
+        )
+        conn.execute(
+            t["inventory"].insert().values(network_id="n", resource_id="a", authorized=10, sold=2)
+        )
+        conn.execute(
+            t["bookings"]
+            .insert()
+            .values(
+                id="b" * 32,
+                network_id="n",
+                product_id="a1",
+                resources=["a"],
+                quantity=2,
+                price=50.0,
+                value=100.0,
+                bid_price_total=0.0,
+                status="confirmed",
+                reason="accepted",
+                decision_version=0,
+                idempotency_key="k-1",
+                request_hash=BookingRequest("a1", 2).fingerprint(),
+                created_at="t",
+            )
+        )
+        conn.execute(
+            t["optimization_runs"]
+            .insert()
+            .values(
+                id="r" * 32,
+                network_id="n",
+                status="running",
+                method="dlp",
+                params={},
+                created_at="t",
+            )
+        )
+    assert upgrade(engine) == SCHEMA_VERSION == 3
+    with engine.connect() as conn:
+        incarnation = conn.execute(sa.text("SELECT incarnation FROM networks")).scalar_one()
+    assert len(incarnation) == 32
+    store = Store(engine)
+    # The old booking keeps its key in the empty scope; other holders may reuse the key.
+    assert store.book("n", BookingRequest("a1", 2), "k-1")[0].id == "b" * 32
+    other, replayed = store.book("n", BookingRequest("a1", 2), "k-1", scope="holder-b")
+    assert not replayed and other.status == "confirmed"
+    assert [r.sold for r in store.inventory("n")] == [4]
+    assert store.fail_interrupted_runs() == 1  # a run without an owner is reclaimed
+    store.close()

@@ -87,6 +87,26 @@ def test_capacity_change_keeps_the_overbooking_margin(hotel_store):
     assert [(r.capacity, r.authorized) for r in hotel_store.inventory("hotel")] == [(30, 31)] * 3
 
 
+def test_publishing_authorized_below_sold_shows_the_deficit(hotel_store):
+    ob = Overbooking(show_prob=0.9, denied_cost=300.0, spoilage_cost=100.0)
+    hotel_store.optimize("hotel", OptimizationRequest("fcfs", overbooking=ob))  # 21 authorized
+    hotel_store.book("hotel", BookingRequest("sat-1", 21))
+    hotel_store.optimize("hotel", OptimizationRequest("fcfs"))  # overbooking withdrawn: 20
+    sat = hotel_store.inventory("hotel")[1]
+    assert (sat.capacity, sat.authorized, sat.sold, sat.available) == (20, 20, 21, -1)
+    b, _ = hotel_store.book("hotel", BookingRequest("sat-1", 1))
+    assert (b.status, b.reason) == ("rejected", "unavailable")
+
+
+def test_absurd_overbooking_is_refused_naming_the_field(hotel_store):
+    ob = Overbooking(show_prob=0.01, denied_cost=1.0, spoilage_cost=1000.0)
+    with pytest.raises(InputError) as err:
+        hotel_store.optimize("hotel", OptimizationRequest("fcfs", overbooking=ob))
+    assert err.value.field == "overbooking"
+    assert "2 × its capacity" in str(err.value) and "capacity 20" in str(err.value)
+    assert [r.authorized for r in hotel_store.inventory("hotel")] == [20, 20, 20]
+
+
 def test_delete_network(hotel_store):
     hotel_store.book("hotel", BookingRequest("sat-2"))
     hotel_store.delete_network("hotel")
