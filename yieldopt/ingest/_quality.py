@@ -195,8 +195,8 @@ class QualityReport:
         return out
 
     def raise_first(self) -> None:
-        """Raise InputError on the first finding (``strict`` imports)."""
-        for f in self._found:
+        """Raise InputError on the first finding in report order (``strict`` imports)."""
+        for f in self.frame().to_dict("records"):
             if f["rows"]:
                 raise InputError(
                     str(f["column"] or f["check"]),
