@@ -1,24 +1,45 @@
-"""Argument checks shared by the numeric core.
+"""Argument checks shared by the numeric core and its loaders.
 
-Each helper converts its argument to a float array and raises
+Each helper converts its argument (to a float array, a date, ...) and raises
 :class:`~yieldopt.errors.InputError` naming the argument when it is unusable.
+The date rule lives here once: ISO 8601 text only (``YYYY-MM-DD``, or a full ISO
+datetime where a time is meant), because ``04/03/2025`` means April 3 to some
+readers and March 4 to others.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import InputError
 
 __all__ = [
+    "ISO_DATE_HINT",
+    "ISO_DATE_RE",
     "as_amount",
     "as_capacity",
     "as_descending_fares",
     "as_nonnegative",
     "as_probabilities",
+    "check_csv_delimiter",
     "check_same_shape",
+    "parse_date",
 ]
+
+#: ISO 8601 calendar day, optionally with a time of day and a UTC offset.
+ISO_DATE_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+#: What the date rule expects, quoted in every date error.
+ISO_DATE_HINT = "ISO 8601: YYYY-MM-DD (e.g. 2025-04-03) or YYYY-MM-DDTHH:MM[:SS]"
 
 
 def _as_float(name: str, x: ArrayLike, min_ndim: int) -> NDArray[np.float64]:
@@ -90,3 +111,98 @@ def check_same_shape(**arrays: NDArray[np.float64]) -> None:
     for name, a in items[1:]:
         if a.shape != first.shape:
             raise InputError(name, f"has shape {a.shape} but {first_name} has shape {first.shape}")
+
+
+def parse_date(value: object, field: str) -> dt.date:
+    """Return the calendar day of an ISO 8601 date or datetime.
+
+    Parameters
+    ----------
+    value : str, datetime.date, datetime.datetime, numpy.datetime64 or pandas.Timestamp
+        Text must be ISO 8601 (``YYYY-MM-DD``, or ``YYYY-MM-DDTHH:MM[:SS]`` with an
+        optional UTC offset); a time of day is dropped, keeping the local day.
+    field : str
+        Name of the argument or option, used in the error (e.g. ``"--as-of"``).
+
+    Returns
+    -------
+    datetime.date
+
+    Raises
+    ------
+    InputError
+        Naming ``field`` and the expected format, for anything else (``04/03/2025``,
+        ``2025-4-3``, ``20250403``, empty text, ``NaT``).
+    """
+    if isinstance(value, dt.datetime):  # also pandas.Timestamp
+        if pd.isna(value):
+            raise InputError(field, f"must be a date ({ISO_DATE_HINT}), got NaT")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise InputError(field, f"must be a date ({ISO_DATE_HINT}), got NaT")
+        return pd.Timestamp(value).date()
+    if isinstance(value, str):
+        text = value.strip()
+        if ISO_DATE_RE.fullmatch(text):
+            try:
+                return dt.datetime.fromisoformat(text).date()
+            except ValueError as exc:  # e.g. 2025-02-30
+                raise InputError(field, f"is not a valid date: {value!r} ({exc})") from None
+        why = ""
+        if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", text):
+            why = " (day/month order is ambiguous)"
+        raise InputError(field, f"must be {ISO_DATE_HINT}, got {value!r}{why}")
+    raise InputError(field, f"must be a date ({ISO_DATE_HINT}), got {type(value).__name__}")
+
+
+# Delimiters a spreadsheet export uses instead of commas (European locales: ';').
+_OTHER_DELIMITERS = (";", "\t", "|")
+
+
+def check_csv_delimiter(path: str | Path, field: str, expected: tuple[str, ...] = ()) -> None:
+    """Raise when a CSV file is not comma-separated, before its columns are checked.
+
+    Without this, a ``;``-separated file reads as one column named ``a;b;c`` and
+    the error is a misleading "missing column".
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (plain text; ``.gz`` files are not sniffed).
+    field : str
+        Name of the table, used as the error field.
+    expected : tuple of str
+        Column names the file should have, quoted in the error.
+
+    Raises
+    ------
+    InputError
+        If the header has no comma but another delimiter splits it.
+    """
+    p = Path(path)
+    if p.name.lower().endswith(".gz"):
+        return
+    try:
+        with p.open(newline="", encoding="utf-8", errors="replace") as fh:
+            sample = "".join(fh.readline() for _ in range(5))
+    except OSError:
+        return  # the reader reports unreadable files
+    header = sample.splitlines()[0] if sample else ""
+    if "," in header or not header:
+        return
+    try:
+        found = csv.Sniffer().sniff(sample, delimiters="".join(_OTHER_DELIMITERS)).delimiter
+    except csv.Error:
+        found = next((d for d in _OTHER_DELIMITERS if d in header), None)
+    if found is None:
+        return
+    shown = "tab" if found == "\t" else repr(found)
+    want = f" with columns {', '.join(expected)}" if expected else ""
+    raise InputError(
+        field,
+        f"the file {p.name} looks {shown}-separated; yieldopt reads comma-separated CSV{want} "
+        "(with '.' as the decimal point)",
+    )

@@ -174,3 +174,46 @@ def test_cancellation_and_no_show_rates_by_hand():
     with pytest.raises(InputError) as err:
         cancellation_rates(history(), by="price")
     assert err.value.field == "by"
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("service_date", "03/10/2024"),  # month/day or day/month? refused, not guessed
+        ("service_date", "2024-3-10"),  # pandas' ISO8601 parser takes it; the rule does not
+        ("booked_at", "20240220"),
+        ("cancelled_at", "08.03.2024 12:00"),
+    ],
+)
+def test_dates_must_be_iso_naming_column_row_and_format(column, value):
+    row = 1  # the cancelled booking, so cancelled_at is expected there
+    with pytest.raises(InputError) as err:
+        validate_history(_bad(ROWS, row, **{column: value}))
+    assert err.value.field == column
+    assert f"first bad row {row}" in str(err.value) and "YYYY-MM-DD" in str(err.value)
+
+
+def test_iso_datetimes_with_offsets_are_dates():
+    h = validate_history(_bad(ROWS, 0, booked_at="2024-02-20T09:00:00+01:00"))
+    assert h["booked_at"].iloc[0] == pd.Timestamp("2024-02-20 09:00")
+
+
+def test_semicolon_csv_is_named_not_a_missing_column(tmp_path):
+    p = tmp_path / "history.csv"
+    history().to_csv(p, index=False, sep=";")
+    with pytest.raises(InputError, match="looks ';'-separated") as err:
+        load_history(p)
+    assert err.value.field == "history"
+
+
+def test_as_of_must_be_iso():
+    from yieldopt.forecast._forecast import parse_day
+
+    assert parse_day("2024-03-10", "as_of") == np.datetime64("2024-03-10")
+    assert parse_day(pd.Timestamp("2024-03-10 18:00"), "as_of") == np.datetime64("2024-03-10")
+    for bad in ("03/10/2024", "2024-3-10", "10 March 2024", ""):
+        with pytest.raises(InputError, match="YYYY-MM-DD") as err:
+            parse_day(bad, "as_of")
+        assert err.value.field == "as_of"
+    with pytest.raises(InputError, match="as_of"):
+        booking_curves(history(), as_of="03/10/2024")

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .._validate import parse_date
 from ..errors import InputError
 from ._buckets import DEFAULT_DCPS, Targets, as_dcps, make_targets
 from ._cube import Cube, build_cube, data_end
@@ -61,14 +62,12 @@ DateLike = str | dt.date | np.datetime64 | pd.Timestamp
 
 
 def parse_day(value: DateLike, field: str) -> np.datetime64:
-    """Parse a calendar day; raise naming ``field`` when it is not a date."""
-    try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise InputError(field, f"not a date: {value!r}") from None
-    if ts is pd.NaT:
-        raise InputError(field, f"not a date: {value!r}")
-    return np.datetime64(ts.date(), "D")
+    """Parse a calendar day (ISO 8601 text or a date object, see ``parse_date``).
+
+    Raises :class:`~yieldopt.errors.InputError` naming ``field`` and the expected
+    format otherwise, so ``04/03/2025`` is refused rather than read as April 3.
+    """
+    return np.datetime64(parse_date(value, field), "D")
 
 
 def check_int(name: str, value: int, low: int) -> int:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from .._validate import ISO_DATE_HINT, ISO_DATE_RE, check_csv_delimiter
 from ..errors import InputError
 
 __all__ = [
@@ -45,6 +46,9 @@ def read_table(path: str | Path, table: str) -> pd.DataFrame:
     if not p.is_file():
         raise InputError(table, f"file not found: {p}")
     name = p.name.lower()
+    if name.endswith(".csv"):
+        # A ';'-separated export would read as one column and fail as "missing column".
+        check_csv_delimiter(p, table)
     try:
         if name.endswith((".parquet", ".pq")):
             return pd.read_parquet(p)
@@ -124,7 +128,17 @@ def date_column(
     elif s.dtype.kind == "M":
         parsed = s
     else:
-        parsed = pd.to_datetime(s, errors="coerce", format="ISO8601")
+        # The one date rule (yieldopt._validate): pandas' "ISO8601" format also takes
+        # 2024-5-1, 20240501 and 2024-05, so text must match the strict pattern too.
+        text = s.astype("str").str.strip()
+        is_text = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        not_iso = is_text & (text != "").to_numpy() & ~text.str.fullmatch(ISO_DATE_RE.pattern)
+        if not_iso.any():
+            _raise_row(col, f"not a date (use {ISO_DATE_HINT})", not_iso.to_numpy(), s)
+        # Keep the local wall-clock time: drop UTC offsets from text before parsing,
+        # which also lets a column mix offsets (pandas refuses mixed time zones).
+        local = s.where(~is_text, text.str.replace(r"(?:Z|[+-]\d{2}:?\d{2})$", "", regex=True))
+        parsed = pd.to_datetime(local, errors="coerce", format="ISO8601")
         if isinstance(parsed.dtype, pd.DatetimeTZDtype):
             parsed = parsed.dt.tz_localize(None)
     nat = parsed.isna().to_numpy()
@@ -132,12 +146,7 @@ def date_column(
         was_missing = s.isna().to_numpy() | (s.astype(str).str.strip() == "").to_numpy()
         unparseable = nat & ~was_missing
         if unparseable.any():
-            _raise_row(
-                col,
-                "not a date (use ISO 8601, e.g. 2024-05-01 or 2024-05-01T14:30)",
-                unparseable,
-                s,
-            )
+            _raise_row(col, f"not a date (use {ISO_DATE_HINT})", unparseable, s)
         if not allow_missing:
             _raise_row(col, "missing date", nat, s)
     return parsed.to_numpy().astype("datetime64[D]" if day else "datetime64[s]")
