@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,8 +28,15 @@ TX = pd.DataFrame(
         ("c4", "2024-01-19", "Y", 60.0, 0.0, 10.0, 0),
         ("c5", "2024-01-02", "Y", 40.0, 0.0, 10.0, 0),
     ],
-    columns=["customer_id", "date", "segment", "revenue", "ancillary_revenue",
-             "cost_to_serve", "referrals"],
+    columns=[
+        "customer_id",
+        "date",
+        "segment",
+        "revenue",
+        "ancillary_revenue",
+        "cost_to_serve",
+        "referrals",
+    ],
 )
 
 
@@ -63,9 +72,7 @@ def test_segment_values_by_hand():
     assert x["referral_value"] == pytest.approx(0.25 * new_customer)
     assert y["referral_value"] == pytest.approx(0.5 * new_customer)
     assert x["value_adjustment"] == pytest.approx(5.0 - 20.0 + fvb_x + 0.25 * new_customer)
-    assert y["value_adjustment"] == pytest.approx(
-        10 / 4 - 40 / 4 + fvb_y + 0.5 * new_customer
-    )
+    assert y["value_adjustment"] == pytest.approx(10 / 4 - 40 / 4 + fvb_y + 0.5 * new_customer)
     half = segment_values(TX, horizon_days=10, future_weight=0.5, as_of="2024-01-20")
     assert half.loc["X", "value_adjustment"] == pytest.approx(
         5.0 - 20.0 + 0.5 * fvb_x + 0.25 * new_customer
@@ -92,8 +99,9 @@ def test_rfm_tiers_by_hand():
     for i, name in enumerate("abcde"):
         for k in range(i + 1):
             rows.append((name, f"2024-01-{10 + 4 * i - k:02d}", 10.0 * (i + 1), 0.0, 0.0))
-    tx = pd.DataFrame(rows, columns=["customer_id", "date", "revenue", "ancillary_revenue",
-                                     "cost_to_serve"])
+    tx = pd.DataFrame(
+        rows, columns=["customer_id", "date", "revenue", "ancillary_revenue", "cost_to_serve"]
+    )
     t = rfm_tiers(tx, as_of="2024-01-31")
     assert list(t["frequency"]) == [1, 2, 3, 4, 5]
     assert list(t["recency_days"]) == [21, 17, 13, 9, 5]
@@ -137,8 +145,13 @@ def test_money_scales_and_rates_do_not(k):
     for col in ("revenue", "ancillary_revenue", "cost_to_serve"):
         scaled_tx[col] = TX[col] * k
     scaled = segment_values(scaled_tx, horizon_days=10, as_of="2024-01-20")
-    for col in ("revenue_per_booking", "contribution_per_booking", "future_value",
-                "referral_value", "value_adjustment"):
+    for col in (
+        "revenue_per_booking",
+        "contribution_per_booking",
+        "future_value",
+        "referral_value",
+        "value_adjustment",
+    ):
         assert np.allclose(scaled[col], k * base[col], rtol=1e-9)
     for col in ("retention", "bookings_per_customer", "customers"):
         assert np.allclose(scaled[col], base[col])
@@ -157,14 +170,22 @@ def test_load_transactions_from_files(tmp_path):
     ("change", "field", "needle"),
     [
         (lambda t: t.drop(columns="cost_to_serve"), "cost_to_serve", "missing column"),
-        (lambda t: t.assign(revenue=[100, -5, 80, 100, 50, 70, 60, 40]), "revenue",
-         "first bad row 1"),
-        (lambda t: t.assign(date=["2024-01-01"] * 5 + ["soon", "2024-01-19", "2024-01-02"]),
-         "date", "first bad row 5"),
-        (lambda t: t.assign(customer_id=["c1", None] + ["c2"] * 6), "customer_id",
-         "first bad row 1"),
-        (lambda t: t.assign(referrals=[0, 0, 0.5, 0, 0, 0, 0, 0]), "referrals",
-         "first bad row 2"),
+        (
+            lambda t: t.assign(revenue=[100, -5, 80, 100, 50, 70, 60, 40]),
+            "revenue",
+            "first bad row 1",
+        ),
+        (
+            lambda t: t.assign(date=["2024-01-01"] * 5 + ["soon", "2024-01-19", "2024-01-02"]),
+            "date",
+            "first bad row 5",
+        ),
+        (
+            lambda t: t.assign(customer_id=["c1", None] + ["c2"] * 6),
+            "customer_id",
+            "first bad row 1",
+        ),
+        (lambda t: t.assign(referrals=[0, 0, 0.5, 0, 0, 0, 0, 0]), "referrals", "first bad row 2"),
     ],
 )
 def test_bad_transactions_name_the_column_and_row(change, field, needle):
@@ -174,10 +195,62 @@ def test_bad_transactions_name_the_column_and_row(change, field, needle):
     assert needle in str(err.value)
 
 
-def test_bad_parameters_and_short_history():
-    with pytest.raises(InputError) as err:
-        segment_values(TX, horizon_days=30)
-    assert err.value.field == "date" and "shorter horizon_days" in str(err.value)
+def test_short_history_measures_retention_over_the_horizon_it_allows():
+    # TX spans Jan 1..19 (19 days): at most a 9-day horizon, the same as asking for 9
+    with pytest.warns(UserWarning, match=r"span 19 days.*over 9 days instead of horizon_days=30"):
+        short = segment_values(TX, horizon_days=30)
+    exact = segment_values(TX, horizon_days=9)
+    assert (short["retention_horizon_days"] == 9).all()
+    pd.testing.assert_frame_equal(short, exact)
+    # by hand, as_of Jan 19, H = 9: B = Jan 11..19, A = Jan 2..10 (Jan 1 falls out of A)
+    # X: c1 (Jan 15, 18 in B) came back; c2 (Jan 5) did not; c1 has no A booking.
+    assert short.loc["X", "base_customers"] == 1 and short.loc["X", "retention"] == 0.0
+    assert short.loc["X", "contribution_per_booking"] == pytest.approx(85.0)
+
+
+def test_600_days_at_the_default_horizon_still_values_segments():
+    # 600 days of data (2 periods of 300): the default 365-day horizon would need 730
+    st_ = synthetic_transactions(n_customers=20_000, periods=2, period_days=300, seed=5)
+    tx = st_.transactions
+    span = (tx["date"].max() - tx["date"].min()).days + 1
+    assert span == 600
+    with pytest.warns(UserWarning, match="over 300 days instead of horizon_days=365"):
+        v = segment_values(tx)
+    assert (v["retention_horizon_days"] == 300).all()
+    truth = st_.truth
+    for seg in truth.index:
+        # the generator's horizon is 300 days, so the 300-day retention is its truth
+        assert v.loc[seg, "retention"] == pytest.approx(truth.loc[seg, "retention"], abs=0.03)
+        margin = truth.loc[seg, ["revenue", "ancillary"]].sum() - truth.loc[seg, "cost"]
+        assert v.loc[seg, "contribution_per_booking"] == pytest.approx(margin, rel=0.03)
+    assert np.isfinite(v["value_adjustment"]).all()
+
+
+def test_one_day_of_data_gives_margins_and_no_future_value():
+    one = TX.assign(date="2024-01-05")
+    with pytest.warns(UserWarning, match="retention cannot be measured"):
+        v = segment_values(one)
+    assert (v["retention_horizon_days"] == 0).all() and v["retention"].isna().all()
+    assert (v["future_value"] == 0).all() and (v["future_value_per_booking"] == 0).all()
+    assert v.loc["X", "contribution_per_booking"] == pytest.approx(85.0)
+    assert v.loc["Y", "contribution_per_booking"] == pytest.approx(190 / 4)
+    assert len(segment_records(v)) == 2  # still usable by the optimizer
+
+
+def test_no_warning_when_the_data_cover_two_horizons():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        v = segment_values(TX, horizon_days=10, as_of="2024-01-20")
+    assert (v["retention_horizon_days"] == 10).all()
+
+
+def test_as_of_must_be_iso():
+    with pytest.raises(InputError, match="YYYY-MM-DD") as err:
+        segment_values(TX, horizon_days=10, as_of="01/20/2024")
+    assert err.value.field == "as_of"
+
+
+def test_bad_parameters():
     for kwargs, field in (
         ({"discount_rate": 0.0}, "discount_rate"),
         ({"future_weight": -1.0}, "future_weight"),
@@ -195,8 +268,10 @@ def test_records_feed_the_network_model():
     v = segment_values(TX, horizon_days=10, as_of="2024-01-20")
     net = Network.from_records(
         resources=[{"id": "night", "capacity": 10}],
-        products=[{"id": "rate-x", "resources": ["night"], "price": 100.0, "segment": "X"},
-                  {"id": "rate-y", "resources": ["night"], "price": 80.0, "segment": "Y"}],
+        products=[
+            {"id": "rate-x", "resources": ["night"], "price": 100.0, "segment": "X"},
+            {"id": "rate-y", "resources": ["night"], "price": 80.0, "segment": "Y"},
+        ],
         segments=segment_records(v),
     )
     expected = [100.0 + v.loc["X", "value_adjustment"], 80.0 + v.loc["Y", "value_adjustment"]]

@@ -32,6 +32,10 @@ segments counts in both):
     :math:`V = \bar f\,\bar c\,(1+\delta)/(1+\delta-\bar r)` the value of a new
     customer (a horizon of contribution plus its future value), from all
     transactions pooled.
+``retention_horizon_days``
+    The horizon ``H`` actually used: ``horizon_days``, or the longest horizon the
+    data allow when they span fewer than ``2 H`` days (0 for a single day: then
+    retention is unknown, NaN, and future values are 0).
 ``value_adjustment``
     What the optimizer adds to a product's price for a booking of the segment:
     ``ancillary_per_booking - cost_per_booking
@@ -45,6 +49,7 @@ only the booking itself and its referrals.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -73,7 +78,9 @@ SEGMENT_VALUE_COLUMNS = (
     "referrals_per_booking",
     "referral_value",
     "value_adjustment",
+    "retention_horizon_days",
 )
+_HORIZON = ("retention_horizon_days",)
 
 
 def _finite(name: str, value: float, *, low: float, strict: bool = False) -> float:
@@ -102,7 +109,10 @@ def segment_values(
         CRM transactions (see ``validate_transactions``); without ``segment``,
         customers are put into RFM tiers.
     horizon_days : int
-        Retention horizon ``H`` in days; the data must reach back ``2 H`` days.
+        Retention horizon ``H`` in days. Retention needs ``2 H`` days of data; with
+        fewer, ``H`` becomes the longest horizon the data allows (half its span in
+        days), with a ``UserWarning``; the horizon used is the
+        ``retention_horizon_days`` column. Margins per booking never need history.
     discount_rate : float
         Annual discount rate, > 0.
     future_weight : float
@@ -119,7 +129,12 @@ def segment_values(
     Raises
     ------
     InputError
-        Bad transactions, bad parameters, or too short a history for the horizon.
+        Bad transactions or bad parameters.
+
+    Warns
+    -----
+    UserWarning
+        When the data are too short for ``horizon_days`` (see above).
     """
     if isinstance(horizon_days, bool) or int(horizon_days) != horizon_days or horizon_days < 1:
         raise InputError("horizon_days", f"must be a whole number >= 1, got {horizon_days!r}")
@@ -136,16 +151,27 @@ def segment_values(
     dates = dates[dates <= day]
     if len(tx) == 0:
         raise InputError("as_of", f"{day} is before the first transaction")
-    cut = day - np.timedelta64(horizon, "D")
-    base_start = cut - np.timedelta64(horizon, "D")
-    first = dates.min()
-    if first > base_start + np.timedelta64(1, "D"):
-        span = int((day - first).astype(np.int64)) + 1
-        raise InputError(
-            "date",
-            f"transactions span {span} days; retention over a horizon of {horizon} days "
-            f"needs {2 * horizon} days of data (pass a shorter horizon_days)",
+    # Retention compares two consecutive horizons, so it needs 2 H days of data. With
+    # less, measure it over the longest horizon the data allows (and say so) rather
+    # than refuse: margins per booking need no history at all.
+    span = int((day - dates.min()).astype(np.int64)) + 1
+    wanted = horizon
+    horizon = min(horizon, span // 2)
+    if horizon < wanted:
+        what = (
+            f"retention is measured over {horizon} days instead of horizon_days={wanted}"
+            if horizon >= 1
+            else "retention cannot be measured (future value set to 0)"
         )
+        warnings.warn(
+            f"transactions span {span} days, and retention over a horizon of {wanted} days "
+            f"needs {2 * wanted}: {what}; see the retention_horizon_days column",
+            UserWarning,
+            stacklevel=2,
+        )
+    # With H = 0 (a single day of data) period B is all of it and period A is empty.
+    cut = day - np.timedelta64(horizon if horizon >= 1 else span, "D")
+    base_start = cut - np.timedelta64(horizon, "D")
     in_b = dates > cut
     in_a = (dates > base_start) & ~in_b
     value = contribution(tx)
@@ -206,10 +232,14 @@ def segment_values(
         )
 
     delta = (1.0 + rate) ** (horizon / 365.0) - 1.0
+    if horizon < 1:  # nothing known about returns: no future value, retention unknown
+        out["retention"] = np.nan
+        pooled_r = 0.0
     r = out["retention"]
     c = out["contribution_per_booking"]
-    out["future_value_per_booking"] = c * r / (1.0 + delta - r)
+    out["future_value_per_booking"] = (c * r / (1.0 + delta - r)).fillna(0.0)
     out["future_value"] = out["bookings_per_customer"] * out["future_value_per_booking"]
+    out["retention_horizon_days"] = horizon
 
     pooled_c = float(value.sum() / len(tx))
     active_all = pd.unique(cust[in_b]).size
@@ -226,7 +256,7 @@ def segment_values(
     if order is not None:
         out = out.reindex([t for t in order if t in out.index])
     out.index = pd.Index(out.index.astype(str), name="segment", dtype="str")
-    for col in ("customers", "bookings", "active_customers", "base_customers"):
+    for col in ("customers", "bookings", "active_customers", "base_customers", *_HORIZON):
         out[col] = out[col].astype(np.int64)
     return out[list(SEGMENT_VALUE_COLUMNS)]
 
