@@ -188,12 +188,16 @@ def _allowed_methods(scope: Scope) -> list[str]:
     """Every method some route of the app serves at the request's path.
 
     Starlette's 405 names only the methods of the first route whose path matched,
-    though several routes (e.g. ``GET`` and ``POST /bookings``) may share a path.
+    though several routes (e.g. ``GET`` and ``POST /bookings``) may share a path. Each
+    method is probed against the routes (included routers hide their routes' methods).
     """
-    methods: set[str] = set()
-    probe = {**scope, "type": "http"}
-    for route in getattr(scope["app"], "routes", ()):
-        match, _ = route.matches(probe)
-        if match is not Match.NONE and getattr(route, "methods", None):
-            methods |= set(route.methods)
-    return sorted(methods)
+    routes = getattr(scope["app"], "routes", ())
+    allowed = []
+    for method in _METHODS:
+        probe = {**scope, "type": "http", "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in routes):
+            allowed.append(method)
+    return allowed
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")

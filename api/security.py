@@ -174,7 +174,7 @@ class FailureThrottle:
 
     A leaky bucket per address: each failure adds one, the count drains at ``limit``
     per ``window`` seconds, and an address whose count has reached ``limit`` is refused
-    (429) until it drained below. The table keeps at most ``max_clients`` addresses,
+    (429) until it drained to ``limit - 1``. The table keeps at most ``max_clients`` addresses,
     dropping the least recently seen, so a flood of addresses costs bounded memory.
 
     Parameters
@@ -211,10 +211,11 @@ class FailureThrottle:
         if client not in self._table:
             return None
         now = self._clock()
-        level = self._level(client, now)
-        if level < self.limit:
+        # Blocked while the count is above limit - 1: the limit-th failure blocks at once.
+        excess = self._level(client, now) - (self.limit - 1)
+        if excess <= 0:
             return None
-        return max(1, math.ceil((level - self.limit + 1) / self.rate))
+        return max(1, math.ceil(excess / self.rate))
 
     def failed(self, client: str) -> None:
         """Record one failed authentication of an address."""

@@ -146,3 +146,115 @@ def test_all_keys_compared_in_constant_time(monkeypatch):
     assert ring.role_of(ADMIN) == Role.admin
     # Every key is compared (no early exit), always as fixed-length digests.
     assert calls == [(32, 32)] * 3
+
+
+# ---------------------------------------------------------------- the HTTP edge
+def test_keys_shorter_than_16_characters_are_refused(sqlite_url):
+    with pytest.raises(ValueError, match="at least 16") as err:
+        create_app(Settings(db_url=sqlite_url, api_keys="x:admin"))
+    assert "x:" not in str(err.value)
+    assert KeyRing.parse("k" * 16 + ":admin").role_of("k" * 16) is Role.admin
+
+
+def test_wrong_keys_are_throttled_per_client_address(sqlite_url):
+    with make_client(sqlite_url, auth_fail_limit=5, auth_fail_window=60) as c:
+        wrong = {"Authorization": "Bearer " + "w" * 20}
+        assert [c.get("/v1/networks", headers=wrong).status_code for _ in range(5)] == [401] * 5
+        r = c.get("/v1/networks", headers=wrong)
+        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+        assert r.headers["content-type"] == "application/problem+json"
+        # The right key from that address is refused too: a 200 would confirm a guess.
+        assert c.get("/v1/networks", headers=ADMIN_H).status_code == 429
+        assert c.get("/healthz").status_code == 200
+        # Another address is not affected.
+        other = TestClient(c.app, client=("192.0.2.7", 5000))
+        assert other.get("/v1/networks", headers=ADMIN_H).status_code == 200
+
+
+def test_failure_table_is_bounded_and_drains():
+    from api.security import FailureThrottle
+
+    now = [0.0]
+    t = FailureThrottle(limit=3, window=30.0, max_clients=100, clock=lambda: now[0])
+    for i in range(1000):
+        t.failed(f"10.0.{i // 256}.{i % 256}")
+    assert len(t) == 100
+    for _ in range(3):
+        t.failed("198.51.100.1")
+    assert t.retry_after("198.51.100.1") == 10  # one failure drains every 10 s
+    now[0] += 10.0
+    assert t.retry_after("198.51.100.1") is None
+
+
+def test_keys_in_the_query_string_are_never_accepted(hotel):
+    r = hotel.get(f"/v1/networks?api_key={ADMIN}")
+    assert r.status_code == 401 and "query string" in r.json()["detail"]
+    assert ADMIN not in r.text
+
+
+def test_unauthenticated_bodies_are_not_read(hotel):
+    """The 401 comes before a single body byte is received."""
+    import asyncio
+
+    received = []
+
+    async def receive():
+        received.append(1)
+        return {"type": "http.request", "body": b"x" * 1_048_576, "more_body": False}
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": f"{N}/bookings",
+        "raw_path": f"{N}/bookings".encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-length", b"1048576"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    asyncio.run(hotel.app(scope, receive, send))
+    assert sent[0]["status"] == 401 and received == []
+
+
+def test_405_lists_every_allowed_method(hotel):
+    r = hotel.patch(f"{N}/bookings", headers=ADMIN_H)
+    assert r.status_code == 405 and r.headers["allow"] == "GET, POST"
+    r = hotel.post(N, headers=ADMIN_H)
+    assert r.status_code == 405 and r.headers["allow"] == "DELETE, GET, PUT"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "headers"),
+    [("get", N, READ_H), ("get", N, {}), ("get", "/healthz", {}), ("get", f"{N}/nope", READ_H)],
+)
+def test_answers_are_nosniff_and_not_stored(hotel, method, url, headers):
+    r = getattr(hotel, method)(url, headers=headers)
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["cache-control"] == "no-store"
+
+
+def test_docs_load_only_same_origin_assets(client):
+    import re
+
+    for page in ("/docs", "/redoc"):
+        html = client.get(page)
+        assert html.status_code == 200
+        urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)['"]""", html.text)
+        assert urls and "http" not in html.text.replace("http-equiv", "")
+        for url in urls:
+            assert url.startswith("/") and not url.startswith("//"), url
+            asset = client.get(url)
+            assert asset.status_code == 200 and asset.content, url
+            assert asset.headers["x-content-type-options"] == "nosniff"
+    js = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert "javascript" in js.headers["content-type"] and len(js.content) > 100_000
+    assert "no-store" not in js.headers.get("cache-control", "")
