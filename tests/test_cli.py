@@ -57,7 +57,28 @@ def test_leg_poisson_override(tmp_path):
     )
     assert result.exit_code == 0, result.output
     best = yo.optimal_protection_levels([200, 90], [5, 20], capacity=15, dist="poisson")
-    assert json.loads(result.output)[-1]["expected_revenue"] == pytest.approx(best.expected_revenue)
+    assert json.loads(result.stdout)[-1]["expected_revenue"] == pytest.approx(best.expected_revenue)
+    assert "std not given" not in result.stderr  # Poisson demand needs no std
+
+
+def test_leg_csv_without_std_says_it_uses_sqrt_mean(tmp_path):
+    p = tmp_path / "leg.csv"
+    p.write_text("name,fare,mean\nY,200,16\nQ,90,25\n")
+    result = runner.invoke(app, ["leg", str(p), "-c", "30", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "warning: std not given for 2 class(es); using sqrt(mean)" in result.stderr
+    assert "Y 4.00, Q 5.00" in result.stderr
+    rows = {r["method"]: r for r in json.loads(result.stdout)}  # stdout stays pure JSON
+    best = yo.optimal_protection_levels([200, 90], [16, 25], [4, 5], capacity=30)
+    assert rows["optimal"]["expected_revenue"] == pytest.approx(best.expected_revenue)
+
+
+def test_leg_semicolon_csv_is_named(tmp_path):
+    p = tmp_path / "leg.csv"
+    p.write_text("fare;mean;std\n200;5;2\n90;20;4\n")
+    result = runner.invoke(app, ["leg", str(p), "-c", "15"])
+    assert result.exit_code == 2
+    assert "looks ';'-separated" in result.stderr and "missing column" not in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -176,3 +197,49 @@ def test_run_writes_report_and_results(tmp_path):
     html = (tmp_path / "report.html").read_text()
     assert "Segment values from CRM data" in html and "Group quote" in html
     assert "Minimum length of stay" in html and "Forecast accuracy" in html
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["leg"], ["network"], ["forecast"], ["segments"], ["simulate"], ["run"], ["serve"]],
+)
+def test_help_shows_no_bool_placeholder(command):
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.output
+    if command == ["forecast"]:
+        assert "--backtest" in result.output and "--no-backtest" in result.output
+
+
+def test_misspelled_scenario_key_is_a_one_line_error(tmp_path):
+    text = (ROOT / "scenarios/hub-network.toml").read_text()
+    p = tmp_path / "hub.toml"
+    p.write_text(text.replace("demand = 4", "demnad = 4", 1))
+    for cmd in (["network", str(p)], ["simulate", str(p), "-n", "2"]):
+        result = runner.invoke(app, cmd)
+        assert result.exit_code == 2
+        lines = result.stderr.strip().splitlines()
+        assert lines == [
+            "error: products[0].demnad: unknown key in hub.toml; did you mean 'demand'?"
+        ]
+        assert "Traceback" not in result.output
+
+
+def test_simulate_and_run_check_out_before_the_work(tmp_path, monkeypatch):
+    from yieldopt.commands import simulation
+
+    monkeypatch.setattr(simulation, "_simulate", lambda *a, **k: pytest.fail("work ran"))
+    monkeypatch.setattr(simulation, "_prepare", lambda *a, **k: pytest.fail("work ran"))
+    hub = str(ROOT / "scenarios/hub-network.toml")
+    a_file = tmp_path / "taken"
+    a_file.write_text("")
+    cases = [
+        (["simulate", hub, "--out", str(tmp_path / "s.txt")], "must end in .csv or .parquet"),
+        (["simulate", hub, "--out", str(a_file / "s.csv")], "cannot create the folder"),
+        (["run", hub, "--out", str(a_file)], "is a file; give a folder"),
+        (["run", hub, "--out", str(a_file / "sub")], "cannot create the folder"),
+    ]
+    for args, needle in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "--out" in result.stderr and needle in result.stderr, result.stderr

@@ -3,19 +3,51 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
-from .errors import YieldoptError
+from ._validate import parse_date
+from .errors import InputError, YieldoptError
 from .model import LegProblem, load_leg
 from .optimize import compare_single_leg
+
+
+def _blank_flag_types(params: list[Any]) -> list[Any]:
+    # typer prints "<bool>" in the type column of on/off flags (even --help), as if
+    # they took a value; an empty metavar leaves that column blank for them.
+    for p in params:
+        if getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+    return params
+
+
+class _Group(TyperGroup):
+    """The root command: its --help shows no value type for flags."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _blank_flag_types(super().get_params(ctx))
+
+
+class _Command(TyperCommand):
+    """A subcommand whose --help shows no value type for flags."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _blank_flag_types(super().get_params(ctx))
+
 
 app = typer.Typer(
     name="yieldopt",
@@ -23,10 +55,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Group,
 )
 # Piped output (CI logs, files) gets a wide fixed width instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 150)
-err_console = Console(stderr=True)
+# soft_wrap: an error or warning stays one line (greppable), whatever the terminal width.
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):
@@ -59,8 +93,80 @@ def _root(
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc}")
+    # escape: messages hold paths like "resources[2].id" that rich would read as markup
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
     return typer.Exit(code=2)
+
+
+@contextmanager
+def _notes() -> Iterator[None]:
+    """Show the core's ``UserWarning``s (guessed inputs, shortened horizons) on stderr.
+
+    Each becomes one line ``warning: ...`` instead of Python's two-line warning
+    with a source line; other warning categories keep their normal handling.
+    """
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            yield
+    finally:
+        for w in caught:
+            if issubclass(w.category, UserWarning):
+                err_console.print(f"[yellow]warning:[/] {escape(str(w.message))}")
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+FRAME_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+def _check_out(path: Path | None, *, folder: bool = False) -> Path | None:
+    """Check an ``--out`` path before the work starts, so a typo does not waste a run.
+
+    Parameters
+    ----------
+    path : Path or None
+        The option's value (``None``: nothing to check).
+    folder : bool
+        ``True`` for an output folder (``run``), ``False`` for a table file
+        (``.csv`` or ``.parquet``).
+
+    Returns
+    -------
+    Path or None
+        ``path`` unchanged.
+
+    Raises
+    ------
+    InputError
+        Field ``--out``: unsupported suffix, a folder where a file is meant (or the
+        reverse), or no writable place to create it.
+    """
+    if path is None:
+        return None
+    if not folder:
+        if not path.name.lower().endswith(FRAME_SUFFIXES):
+            raise InputError("--out", f"must end in .csv or .parquet, got {path.name!r}")
+        if path.is_dir():
+            raise InputError("--out", f"{path} is a folder; give a file name")
+    elif path.exists() and not path.is_dir():
+        raise InputError("--out", f"{path} is a file; give a folder")
+    # Create the folder now and write a scratch file into it: permission bits alone
+    # do not tell (root passes them, read-only file systems do not show in them).
+    target = path if folder else path.parent
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError("--out", f"cannot create the folder {target}: {exc.strerror}") from None
+    try:
+        with tempfile.TemporaryFile(dir=target):
+            pass
+    except OSError as exc:
+        raise InputError("--out", f"cannot write to {target}: {exc.strerror}") from None
+    if path.exists() and not folder and not os.access(path, os.W_OK):
+        raise InputError("--out", f"cannot overwrite {path}: permission denied")
+    return path
 
 
 @app.command()
@@ -93,10 +199,11 @@ def leg(
     Give a problem file, or the classes with repeated --fare/--mean/--std and --capacity.
     """
     try:
-        prob = _leg_problem(problem, capacity, fare, mean, std, dist)
-        result = compare_single_leg(
-            prob.fares, prob.means, prob.stds, capacity=prob.capacity, dist=prob.dist
-        )
+        with _notes():
+            prob = _leg_problem(problem, capacity, fare, mean, std, dist)
+            result = compare_single_leg(
+                prob.fares, prob.means, prob.stds, capacity=prob.capacity, dist=prob.dist
+            )
     except YieldoptError as exc:
         raise _fail(exc) from None
     if fmt is OutputFormat.json:
@@ -116,12 +223,7 @@ def _leg_problem(
     if path is not None:
         if fares or means or stds:
             raise typer.BadParameter("give either a problem file or --fare/--mean/--std, not both")
-        prob = load_leg(path, capacity=capacity)
-        if dist is not None:
-            prob = LegProblem(
-                prob.capacity, prob.fares, prob.means, prob.stds, prob.names, dist.value
-            )
-        return prob
+        return load_leg(path, capacity=capacity, dist=None if dist is None else dist.value)
     if not fares or not means:
         raise typer.BadParameter("give a problem file, or --fare and --mean for each class")
     if capacity is None:
@@ -189,7 +291,8 @@ def network(
     from . import davn, dlp, load_scenario, rlp
 
     try:
-        sc = load_scenario(scenario)
+        with _notes():
+            sc = load_scenario(scenario)
         if method is NetworkMethod.rlp:
             res = rlp(sc.network, sc.demand, n_samples=samples, seed=seed, solver=solver)
             out = {"objective": res.objective, "bid_prices": res.bid_prices.to_dict()}
@@ -253,15 +356,19 @@ class UnconstrainMethod(StrEnum):
 
 
 def _write_frame(frame, path: Path) -> None:
-    """Write a DataFrame as CSV or Parquet, chosen by the file extension."""
+    """Write a DataFrame as CSV or Parquet, chosen by the file extension.
+
+    The commands check ``path`` with :func:`_check_out` before their work starts.
+    """
     name = path.name.lower()
-    if not name.endswith((".csv", ".parquet", ".pq")):
-        raise typer.BadParameter(f"--out must end in .csv or .parquet, got {path.name!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if name.endswith(".csv"):
-        frame.to_csv(path, index=False)
-    else:
-        frame.to_parquet(path, index=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith(".csv"):
+            frame.to_csv(path, index=False)
+        else:
+            frame.to_parquet(path, index=False)
+    except OSError as exc:  # e.g. the disk filled up during the run
+        raise _fail(InputError("--out", f"cannot write {path}: {exc}")) from None
     err_console.print(f"wrote {len(frame):,} rows to {path}")
 
 
@@ -278,7 +385,8 @@ def forecast(
         ForecastMethod.additive_advanced
     ),
     as_of: Annotated[
-        str | None, typer.Option(help="Forecast day (default: the last day of data).")
+        str | None,
+        typer.Option(help="Forecast day, YYYY-MM-DD (default: the last day of data)."),
     ] = None,
     horizon: Annotated[
         int | None, typer.Option(help="Days ahead to forecast (default: the largest DCP).")
@@ -289,7 +397,9 @@ def forecast(
     ] = UnconstrainMethod.em,
     backtest: Annotated[
         bool,
-        typer.Option("--backtest", help="Compare all methods on a rolling origin instead."),
+        typer.Option(
+            "--backtest/--no-backtest", help="Compare all methods on a rolling origin instead."
+        ),
     ] = False,
     out: Annotated[
         Path | None,
@@ -304,26 +414,30 @@ def forecast(
     from .forecast import forecast_demand, load_closures, load_history, total_demand
 
     try:
-        hist = load_history(history)
-        clos = None if closures is None else load_closures(closures)
-        if backtest:
-            result = run_backtest(
-                hist,
-                closures=clos,
-                window=window,
-                unconstrain=unconstrain.value,
-                **({} if horizon is None else {"horizon": horizon}),
-            )
-        else:
-            fc = forecast_demand(
-                hist,
-                method.value,
-                closures=clos,
-                as_of=as_of,
-                horizon=horizon,
-                window=window,
-                unconstrain=unconstrain.value,
-            )
+        # Options first: a bad date or output path must not cost a forecast run.
+        day = None if as_of is None else parse_date(as_of, "--as-of")
+        _check_out(out)
+        with _notes():
+            hist = load_history(history)
+            clos = None if closures is None else load_closures(closures)
+            if backtest:
+                result = run_backtest(
+                    hist,
+                    closures=clos,
+                    window=window,
+                    unconstrain=unconstrain.value,
+                    **({} if horizon is None else {"horizon": horizon}),
+                )
+            else:
+                fc = forecast_demand(
+                    hist,
+                    method.value,
+                    closures=clos,
+                    as_of=day,
+                    horizon=horizon,
+                    window=window,
+                    unconstrain=unconstrain.value,
+                )
     except YieldoptError as exc:
         raise _fail(exc) from None
     if backtest:
@@ -374,7 +488,8 @@ def segments(
         float, typer.Option(help="Weight of future value in the value adjustment.")
     ] = 1.0,
     as_of: Annotated[
-        str | None, typer.Option(help="Last day counted (default: the last transaction).")
+        str | None,
+        typer.Option(help="Last day counted, YYYY-MM-DD (default: the last transaction)."),
     ] = None,
     out: Annotated[
         Path | None, typer.Option(help="Write the segment values to .csv or .parquet.")
@@ -387,13 +502,16 @@ def segments(
     from .segments import load_transactions, segment_records, segment_values
 
     try:
-        values = segment_values(
-            load_transactions(transactions),
-            horizon_days=horizon_days,
-            discount_rate=discount_rate,
-            future_weight=future_weight,
-            as_of=as_of,
-        )
+        day = None if as_of is None else parse_date(as_of, "--as-of")
+        _check_out(out)
+        with _notes():
+            values = segment_values(
+                load_transactions(transactions),
+                horizon_days=horizon_days,
+                discount_rate=discount_rate,
+                future_weight=future_weight,
+                as_of=day,
+            )
         records = segment_records(values)
     except YieldoptError as exc:
         raise _fail(exc) from None
@@ -555,3 +673,8 @@ def main() -> None:
 
 # Registers `simulate` and `run` on `app` (they use the helpers above).
 from .commands import simulation as _simulation  # noqa: E402, F401
+
+# Every subcommand, wherever it is defined, gets the flag-friendly --help.
+for _info in app.registered_commands:
+    if _info.cls in (None, TyperCommand):
+        _info.cls = _Command

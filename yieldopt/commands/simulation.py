@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ..cli import OutputFormat, _fail, _write_frame, app, console, err_console
+from ..cli import OutputFormat, _check_out, _fail, _notes, _write_frame, app, console, err_console
 from ..errors import YieldoptError
 from ..model import POLICY_NAMES, Scenario, load_scenario
 
@@ -114,10 +114,12 @@ def simulate_command(
 ) -> None:
     """Simulate policies on common sample paths: mean revenue ± 95% half-width and more."""
     try:
-        sc = load_scenario(scenario)
-        res = _simulate(
-            sc, policy, samples, seed, reoptimize, workers, cluster, fmt is OutputFormat.table
-        )
+        _check_out(out)  # before the simulation, not after it
+        with _notes():
+            sc = load_scenario(scenario)
+            res = _simulate(
+                sc, policy, samples, seed, reoptimize, workers, cluster, fmt is OutputFormat.table
+            )
     except YieldoptError as exc:
         raise _fail(exc) from None
     if out is not None:
@@ -148,12 +150,15 @@ def run(
     from ..simulate import write_report, write_results
 
     try:
-        sc = load_scenario(scenario)
-        folder = out or Path("out") / sc.name
-        sc, sections = _prepare(sc)
-        res = _simulate(sc, policy, samples, seed, reoptimize, workers, cluster, True)
-        files = write_results(res, folder)
-        files["report"] = write_report(res, sc, folder, sections=sections)
+        _check_out(out, folder=True)  # before the run, not after it
+        with _notes():
+            sc = load_scenario(scenario)
+            folder = out or Path("out") / sc.name
+            _check_out(folder, folder=True)
+            sc, sections = _prepare(sc)
+            res = _simulate(sc, policy, samples, seed, reoptimize, workers, cluster, True)
+            files = write_results(res, folder)
+            files["report"] = write_report(res, sc, folder, sections=sections)
     except YieldoptError as exc:
         raise _fail(exc) from None
     console.print(_summary_table(res, sc))
