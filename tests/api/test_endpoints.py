@@ -1,11 +1,18 @@
 """The HTTP API in-process: flows, status codes, problem+json naming the field."""
 
 import json
+import sqlite3
 import time
 
 import pytest
+import sqlalchemy as sa
 
-from .conftest import ADMIN_H, BOOK_H, FORECAST, HOTEL, READ_H
+from api.main import create_app
+from api.settings import Settings
+from yieldopt.store import Store
+
+from .conftest import ADMIN_H, BOOK_H, FORECAST, HOTEL, READ_H, TestClient
+from .server import KEYS, auth
 
 N = "/v1/networks/hotel"
 
@@ -320,3 +327,70 @@ def test_healthz_and_docs(client):
     assert ("DELETE", "/v1/networks/{network_id}/bookings/{booking_id}") in ops
     resp = spec["paths"]["/v1/networks/{network_id}/evaluate"]["post"]["responses"]["422"]
     assert "application/problem+json" in resp["content"]
+
+
+def test_idempotency_keys_are_scoped_per_api_key(sqlite_url):
+    other = "another-booking-system-key:book"
+    app = create_app(Settings(db_url=sqlite_url, api_keys=f"{KEYS},{other}"))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        assert c.put(N, json=HOTEL, headers=ADMIN_H).status_code == 201
+        body = {"product": "sat-2", "quantity": 1}
+        mine = c.post(f"{N}/bookings", json=body, headers={**BOOK_H, "Idempotency-Key": "o-1"})
+        theirs = c.post(
+            f"{N}/bookings",
+            json=body,
+            headers={**auth(other.split(":")[0]), "Idempotency-Key": "o-1"},
+        )
+        assert (mine.status_code, theirs.status_code) == (201, 201)
+        assert "Idempotent-Replayed" not in theirs.headers
+        assert theirs.json()["booking_id"] != mine.json()["booking_id"]
+        again = c.post(f"{N}/bookings", json=body, headers={**BOOK_H, "Idempotency-Key": "o-1"})
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert again.json()["booking_id"] == mine.json()["booking_id"]
+        assert inventory(c)["std/2026-12-05"]["sold"] == 2
+
+
+def test_a_locked_database_is_503_with_retry_after(sqlite_url):
+    store = Store.open(sqlite_url, busy_timeout=0.2)
+    app = create_app(Settings(db_url=sqlite_url, api_keys=KEYS), store=store)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        assert c.put(N, json=HOTEL, headers=ADMIN_H).status_code == 201
+        holder = sqlite3.connect(sa.make_url(sqlite_url).database, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")  # another process holds the lock past the timeout
+        try:
+            body = {"product": "sat-2", "quantity": 1}
+            for r in (
+                c.post(f"{N}/bookings", json=body, headers=BOOK_H),
+                c.put(N, json=HOTEL, headers=ADMIN_H),
+            ):
+                problem(r, 503)
+                assert int(r.headers["Retry-After"]) >= 1
+        finally:
+            holder.rollback()
+            holder.close()
+        assert c.post(f"{N}/bookings", json=body, headers=BOOK_H).status_code == 201
+    store.close()
+
+
+def test_withdrawn_overbooking_shows_negative_availability(hotel):
+    ob = {
+        "method": "fcfs",
+        "overbooking": {"show_prob": 0.9, "denied_cost": 300, "spoilage_cost": 100},
+    }
+    assert hotel.post(f"{N}/optimizations", json=ob, headers=ADMIN_H).status_code == 201
+    r = hotel.post(f"{N}/bookings", json={"product": "sat-1", "quantity": 21}, headers=BOOK_H)
+    assert r.status_code == 201
+    r = hotel.post(f"{N}/optimizations", json={"method": "fcfs"}, headers=ADMIN_H)
+    assert r.status_code == 201
+    sat = inventory(hotel)["std/2026-12-05"]
+    assert (sat["authorized"], sat["sold"], sat["available"]) == (20, 21, -1)
+
+
+def test_absurd_overbooking_is_422_saying_why(hotel):
+    body = {
+        "method": "fcfs",
+        "overbooking": {"show_prob": 0.01, "denied_cost": 1, "spoilage_cost": 1000},
+    }
+    out = problem(hotel.post(f"{N}/optimizations", json=body, headers=ADMIN_H), 422, "overbooking")
+    assert "2 × its capacity" in out["detail"]
+    assert {r["authorized"] for r in inventory(hotel).values()} == {20}
