@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 import logging
 import resource
 from typing import Any
 
 import h11
-from uvicorn.config import LOGGING_CONFIG
+from uvicorn.config import LOGGING_CONFIG, Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .settings import Settings
@@ -284,7 +285,7 @@ def uvicorn_config(
             limit,
             soft,
         )
-    return {
+    kwargs: dict[str, Any] = {
         "app": app,
         "factory": isinstance(app, str),
         "host": host,
@@ -302,3 +303,9 @@ def uvicorn_config(
         # The proxy's address stands for every client otherwise (see the README).
         "proxy_headers": True,
     }
+    if workers > 1 and "timeout_worker_healthcheck" in inspect.signature(Config).parameters:
+        # A worker imports the whole engine before it can answer the supervisor's first
+        # ping; on a busy machine that takes longer than uvicorn's 5 s, and a worker killed
+        # for it is restarted, forever. Hung workers are still found, later.
+        kwargs["timeout_worker_healthcheck"] = 60
+    return kwargs

@@ -125,7 +125,8 @@ class Server:
         return httpx.Client(base_url=self.url, headers=auth(key), timeout=30.0, **kw)
 
     def __enter__(self) -> Server:
-        return self.start()
+        # Already started (``with Server(...).start(timeout=...)``): just use it.
+        return self if self.proc is not None else self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
