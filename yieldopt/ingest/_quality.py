@@ -101,6 +101,7 @@ class QualityReport:
         self.context: list[str] = []  # export columns shown in every example (the property)
         self._found: list[dict[str, object]] = []
         self._bad: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self.first_copy = np.arange(len(raw))  # position of each row's first identical copy
 
     def example(self, i: int, sources: list[str]) -> str:
         """Render position ``i``: its export row number and the columns involved."""
@@ -126,9 +127,7 @@ class QualityReport:
         if count:
             i = int(np.flatnonzero(mask)[0])
             if duplicate:
-                # The first earlier row with the same content (hashes of whole rows).
-                h = pd.util.hash_pandas_object(self.raw, index=False).to_numpy()
-                j = int(np.flatnonzero(h == h[i])[0])
+                j = int(self.first_copy[i])  # its first copy, found by the caller
                 cols = list(self.raw.columns[:5])
                 example = f"{self.example(i, cols)} (same as row {int(self.rows[j])})"
             else:

@@ -186,6 +186,8 @@ def read_reservations(
     if strict:
         report.raise_first()
     res = validate_reservations(frame)
+    if builder.kept:  # pass-through export columns, after the contract ones
+        res = pd.concat([res, pd.DataFrame(builder.kept)], axis=1)
     return ImportResult(
         reservations=res,
         quality=report.frame(),
@@ -193,6 +195,62 @@ def read_reservations(
         source=source,
         mapping=m,
     )
+
+
+def _take(values: object, mask: np.ndarray | None) -> object:
+    if mask is None:
+        return values
+    return values[mask]
+
+
+def _cell_keys(s: pd.Series) -> np.ndarray:
+    """Exact 64-bit keys of a column's cells: equal keys if and only if equal values.
+
+    Numbers use their bits (every NaN alike, -0.0 as 0.0); anything else uses its
+    factor code, empty cells included as one more value.
+    """
+    kind = s.dtype.kind
+    if kind in "iub":
+        return s.to_numpy().astype(np.int64).view(np.uint64)
+    if kind == "f":
+        a = s.to_numpy(dtype=np.float64, copy=True)
+        a[a == 0] = 0.0
+        a[np.isnan(a)] = np.nan
+        return a.view(np.uint64)
+    if kind in "mM":
+        return s.to_numpy().view(np.int64).view(np.uint64)
+    codes, _ = pd.factorize(s, use_na_sentinel=False)
+    return codes.astype(np.uint64)
+
+
+def _duplicates(raw: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Rows identical to an earlier row, and each row's first identical copy.
+
+    Each column gets exact integer keys (:func:`_cell_keys`); rows whose mixed key
+    meets an earlier row's are candidates, confirmed cell by cell against that
+    row, so the result is exact whatever the mixing. Cheaper on a million rows
+    than ``DataFrame.duplicated`` (which factorizes the columns again together).
+    """
+    n = len(raw)
+    keys = [_cell_keys(raw[c]) for c in raw.columns]
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in keys:  # multiply-xorshift mixing, wrapping uint64 arithmetic
+            h ^= k
+            h *= np.uint64(0x9E3779B97F4A7C15)
+            h ^= h >> np.uint64(29)
+    # Factor codes number the distinct keys in order of first appearance, so the
+    # k-th first appearance is where code k starts.
+    codes, _ = pd.factorize(h)
+    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())[codes]
+    cand = np.flatnonzero(first != np.arange(n))
+    same = np.ones(len(cand), dtype=bool)
+    for k in keys:
+        same &= k[cand] == k[first[cand]]
+    dup = np.zeros(n, dtype=bool)
+    dup[cand[same]] = True
+    first[cand[~same]] = cand[~same]
+    return dup, first
 
 
 class _Builder:
@@ -208,6 +266,7 @@ class _Builder:
         self.built: dict[str, pd.Series] = {}
         self.sources: dict[str, list[str]] = {}
         self.const_property: str | None = None
+        self.kept: dict[str, object] = {}
         for table, entries in (("columns", mapping.columns), ("keep", mapping.keep)):
             for key, col in entries.items():
                 self._need_export_column(f"{table}.{key}", col)
@@ -412,7 +471,8 @@ class _Builder:
         alive = np.ones(n, dtype=bool)
 
         # 1. duplicates
-        dup = self.raw.duplicated(keep="first").to_numpy()
+        dup, first = _duplicates(self.raw)
+        rep.first_copy = first
         has_ids = "reservation_id" in b
         if has_ids:
             rep.add(
@@ -687,7 +747,9 @@ class _Builder:
             "guests": guests.astype(np.int64),
             **optional,
         }
-        frame = pd.DataFrame(out)
-        for name, export_col in self.m.keep.items():
-            frame[name] = self.raw[export_col].array
-        return frame.loc[alive].reset_index(drop=True)
+        # Build once from the kept rows: a copy of a million-row frame costs.
+        keep = None if alive.all() else alive
+        if keep is not None:
+            out = {k: _take(v, keep) for k, v in out.items()}
+        self.kept = {name: _take(self.raw[col].array, keep) for name, col in self.m.keep.items()}
+        return pd.DataFrame(out)
