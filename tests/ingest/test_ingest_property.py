@@ -36,7 +36,7 @@ BASE = 'name = "H"\ncurrency = "EUR"\ncapacity = 10\nwalk_cost = 50\n'
         (BASE.replace('"EUR"', '"euro"'), "currency", "pattern"),
         (BASE.replace("walk_cost = 50", "walk_cost = -1"), "walk_cost", "greater"),
         (BASE.replace("walk_cost = 50", "walk_cost = inf"), "walk_cost", "finite"),
-        (BASE + "[room_types]\nA = 3\nB = 4\n", "(top level)", "add up to 7"),
+        (BASE + "[room_types]\nA = 3\nB = 4\n", "room_types", "add up to 7"),
         (BASE + "[room_types]\nA = -1\n", "room_types", ">= 0"),
         ('currency = "EUR"\ncapacity = 1\nwalk_cost = 1\n', "name", "required"),
         ("name = ", "path", "not valid TOML"),

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ._contract import validate_reservations
-from ._pydantic import closest
+from ._names import closest
 
 __all__ = ["cancellation_rates", "no_show_rate", "on_the_books", "pace"]
 

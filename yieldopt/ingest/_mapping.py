@@ -65,8 +65,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InputError
+from ..model._schema import check as parse_model
 from ._contract import OPTIONAL_COLUMNS, RESERVATION_COLUMNS, contract_column
-from ._pydantic import closest, parse_model
+from ._names import closest
 
 __all__ = [
     "Checks",

@@ -22,10 +22,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from ..errors import InputError
-from ._pydantic import parse_model
+from ..model._schema import check as parse_model
 
 __all__ = ["Property", "load_property"]
 
@@ -49,20 +49,16 @@ class _PropertyModel(BaseModel):
 
     @field_validator("room_types")
     @classmethod
-    def _rooms(cls, v: dict[str, int]) -> dict[str, int]:
+    def _rooms(cls, v: dict[str, int], info: ValidationInfo) -> dict[str, int]:
         for key, rooms in v.items():
             if rooms < 0:
                 raise ValueError(f"room type {key!r} has {rooms} rooms; must be >= 0")
-        return v
-
-    @model_validator(mode="after")
-    def _adds_up(self) -> _PropertyModel:
-        if self.room_types and sum(self.room_types.values()) != self.capacity:
+        capacity = info.data.get("capacity")  # absent when it failed its own check
+        if v and capacity is not None and sum(v.values()) != capacity:
             raise ValueError(
-                f"room_types add up to {sum(self.room_types.values())} rooms, "
-                f"not the capacity {self.capacity}"
+                f"the room types add up to {sum(v.values())} rooms, not the capacity {capacity}"
             )
-        return self
+        return v
 
 
 @dataclass(frozen=True)

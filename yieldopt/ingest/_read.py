@@ -25,7 +25,7 @@ from ._contract import (
     validate_reservations,
 )
 from ._mapping import Derivation, ExportMapping, load_mapping
-from ._pydantic import closest
+from ._names import closest
 from ._quality import QualityReport
 
 __all__ = ["ImportResult", "read_export", "read_reservations"]

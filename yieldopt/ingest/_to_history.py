@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import InputError
 from ..forecast import validate_history
 from ._contract import validate_reservations
-from ._pydantic import closest
+from ._names import closest
 
 __all__ = ["to_history"]
 
