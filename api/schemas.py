@@ -333,7 +333,9 @@ class InventoryOut(BaseModel):
     capacity: int
     authorized: int
     sold: int
-    available: int
+    available: int = Field(
+        description="authorized − sold; negative when more is sold than authorized (a deficit)."
+    )
 
     @classmethod
     def of(cls, r: InventoryRow) -> InventoryOut:
