@@ -75,25 +75,6 @@ class StoreBase:
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """Open a write transaction (behind the in-process write lock on SQLite).
-
-        Not retried: use :meth:`_transact` for that.
-        """
-        try:
-            with (
-                self._lock,
-                self.engine.connect().execution_options(yieldopt_write=True) as conn,
-                conn.begin(),
-            ):
-                yield conn
-        except Exception as exc:
-            unavailable = as_unavailable(exc)
-            if unavailable is None or unavailable is exc:
-                raise
-            raise unavailable from exc
-
-    @contextmanager
     def _read(self) -> Iterator[Connection]:
         """Open a read transaction (database failures become ``UnavailableError``)."""
         try:
