@@ -20,6 +20,7 @@ from ._lp import (
 from ._network_lp import DLPResult, RLPResult, dlp, dlp_arrays, rlp
 from ._overbooking import authorized_capacity, overbooking_costs, overbooking_limit
 from ._overbooking_variants import overbooking_limit_empirical, overbooking_limit_service
+from ._rule import ACCEPT_RTOL, accepts
 from ._static import (
     ProtectionLevels,
     booking_limits,
@@ -29,6 +30,7 @@ from ._static import (
 )
 
 __all__ = [
+    "ACCEPT_RTOL",
     "LEG_METHODS",
     "DAVNResult",
     "DLPResult",
@@ -43,6 +45,7 @@ __all__ = [
     "RLPResult",
     "Solver",
     "WarmDLP",
+    "accepts",
     "authorized_capacity",
     "available_solvers",
     "booking_limits",
