@@ -2,6 +2,16 @@
 
 from ._generators import hub_network
 from ._leg import LegProblem, load_leg
+from ._names import (
+    BookingStatus,
+    ControlKind,
+    Method,
+    PolicyName,
+    QuoteDecision,
+    Reason,
+    RunStatus,
+    parse_name,
+)
 from ._network import Network, Product, Resource, Segment
 from ._scenario import POLICY_NAMES, Behaviour, Scenario, SimulationSettings, load_scenario
 from ._streams import CURVES, CustomerStreams
@@ -11,16 +21,24 @@ __all__ = [
     "CURVES",
     "POLICY_NAMES",
     "Behaviour",
+    "BookingStatus",
+    "ControlKind",
     "CustomerStreams",
     "LegProblem",
+    "Method",
     "Network",
+    "PolicyName",
     "Product",
+    "QuoteDecision",
+    "Reason",
     "Resource",
+    "RunStatus",
     "Scenario",
     "Segment",
     "SimulationSettings",
     "hub_network",
     "load_leg",
     "load_scenario",
+    "parse_name",
     "read_topaloglu",
 ]

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from ..errors import InputError
 from ._generators import hub_network
 from ._hotel import hotel_network
+from ._names import PolicyName
 from ._network import Network, _number
 from ._schema import ScenarioFile, check
 from ._streams import CURVES, CustomerStreams, auto_periods
@@ -40,7 +41,8 @@ from ._topaloglu import read_topaloglu
 
 __all__ = ["POLICY_NAMES", "Behaviour", "Scenario", "SimulationSettings", "load_scenario"]
 
-POLICY_NAMES = ("fcfs", "emsr-b", "davn", "dlp", "rlp", "dp-decomposition", "dp", "hindsight")
+#: Simulator policy names, from the one registry (:class:`~yieldopt.model.PolicyName`).
+POLICY_NAMES: tuple[str, ...] = tuple(str(p) for p in PolicyName)
 KINDS = ("hotel", "airline", "network")
 
 
