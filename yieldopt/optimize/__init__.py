@@ -17,7 +17,7 @@ from ._lp import (
     get_solver,
     shadow_prices,
 )
-from ._network_lp import DLPResult, RLPResult, dlp, dlp_arrays, rlp
+from ._network_lp import RLP_SAMPLES, DLPResult, RLPResult, dlp, dlp_arrays, rlp
 from ._overbooking import authorized_capacity, overbooking_costs, overbooking_limit
 from ._overbooking_variants import overbooking_limit_empirical, overbooking_limit_service
 from ._rule import ACCEPT_RTOL, accepts
@@ -32,6 +32,7 @@ from ._static import (
 __all__ = [
     "ACCEPT_RTOL",
     "LEG_METHODS",
+    "RLP_SAMPLES",
     "DAVNResult",
     "DLPResult",
     "DecompositionResult",

@@ -24,9 +24,13 @@ from ..errors import InputError
 from ..model import Network
 from ._lp import LinearProgram, LPSolution, Solver, get_solver
 
-__all__ = ["DLPResult", "RLPResult", "dlp", "dlp_arrays", "rlp"]
+__all__ = ["RLP_SAMPLES", "DLPResult", "RLPResult", "dlp", "dlp_arrays", "rlp"]
 
 DemandLike = Mapping[str, float] | pd.Series | ArrayLike
+
+RLP_SAMPLES: int = 30
+"""Sampled LPs per randomized-LP solve: the one default of :func:`rlp`, the service and the
+simulator's ``rlp`` policy (each re-optimization there solves this many LPs per path)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,7 +165,7 @@ def rlp(
     network: Network,
     demand: DemandLike,
     *,
-    n_samples: int = 30,
+    n_samples: int = RLP_SAMPLES,
     seed: int | np.random.Generator | None = 0,
     capacity: Mapping[str, float] | ArrayLike | None = None,
     solver: str | Solver | None = None,
@@ -174,7 +178,7 @@ def rlp(
         The network.
     demand : mapping, Series or array_like
         Expected demand by product id (units): the Poisson means.
-    n_samples : int
+    n_samples : int, default RLP_SAMPLES (30)
         Number of sampled LPs (>= 1).
     seed : int or numpy.random.Generator
         Randomness; the same seed gives the same bid prices.
