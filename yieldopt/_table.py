@@ -1,12 +1,15 @@
-"""Column checks for the long-format tables (history, closures, transactions).
+"""Reading and checking the long-format tables (history, closures, transactions, exports).
 
-Every check raises :class:`~yieldopt.errors.InputError` whose field is the column
+A private bottom module (beside :mod:`yieldopt._validate`) shared by ``forecast``,
+``segments`` and ``ingest``, so that none of them reaches into another's private
+modules. Every check raises :class:`~yieldopt.errors.InputError` whose field is the column
 name and whose message, for row-level problems, names the first bad row: its
 0-based position in the table (the first data line of a CSV file is row 0).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,17 +17,36 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from .._validate import ISO_DATE_HINT, ISO_DATE_RE, check_csv_delimiter
-from ..errors import InputError
+from ._validate import ISO_DATE_HINT, ISO_DATE_RE, check_csv_delimiter, parse_date
+from .errors import InputError
 
 __all__ = [
+    "DateLike",
     "date_column",
     "first_bad_row",
     "key_column",
     "numeric_column",
+    "parse_day",
     "read_table",
     "require_columns",
 ]
+
+#: What the public functions accept as a calendar day (ISO 8601 text or a date object).
+DateLike = str | dt.date | np.datetime64 | pd.Timestamp
+
+
+def parse_day(value: DateLike, field: str) -> np.datetime64:
+    """Parse a calendar day (ISO 8601 text or a date object, see ``parse_date``).
+
+    Raises :class:`~yieldopt.errors.InputError` naming ``field`` and the expected
+    format otherwise, so ``04/03/2025`` is refused rather than read as April 3.
+
+    Examples
+    --------
+    >>> parse_day("2025-04-03", "as_of")
+    np.datetime64('2025-04-03')
+    """
+    return np.datetime64(parse_date(value, field), "D")
 
 
 def read_table(path: str | Path, table: str) -> pd.DataFrame:

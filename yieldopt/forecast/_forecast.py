@@ -21,13 +21,12 @@ demand still to come.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from .._validate import parse_date
+from .._table import DateLike, parse_day
 from ..errors import InputError
 from ._buckets import DEFAULT_DCPS, Targets, as_dcps, make_targets
 from ._cube import Cube, build_cube, data_end
@@ -57,17 +56,6 @@ FORECAST_METHODS = (
     "smoothing",
 )
 FORECAST_COLUMNS = ("unique_id", "ds", "days_before", "days_before_end", "mean", "std")
-
-DateLike = str | dt.date | np.datetime64 | pd.Timestamp
-
-
-def parse_day(value: DateLike, field: str) -> np.datetime64:
-    """Parse a calendar day (ISO 8601 text or a date object, see ``parse_date``).
-
-    Raises :class:`~yieldopt.errors.InputError` naming ``field`` and the expected
-    format otherwise, so ``04/03/2025`` is refused rather than read as April 3.
-    """
-    return np.datetime64(parse_date(value, field), "D")
 
 
 def check_int(name: str, value: int, low: int) -> int:

@@ -28,8 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ._table import (
+from .._table import (
     date_column,
     first_bad_row,
     key_column,
@@ -37,6 +36,7 @@ from ._table import (
     read_table,
     require_columns,
 )
+from ..errors import InputError
 
 __all__ = [
     "CLOSURE_COLUMNS",

@@ -45,8 +45,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._table import date_column, first_bad_row, numeric_column
 from ..errors import InputError
-from ..forecast._table import date_column, first_bad_row, numeric_column
 
 __all__ = [
     "OPTIONAL_COLUMNS",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..forecast._forecast import DateLike, parse_day
+from .._table import DateLike, parse_day
 from ._transactions import contribution, validate_transactions
 
 __all__ = ["RFM_TIERS", "rfm_scores", "rfm_tiers"]

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._table import DateLike, parse_day
 from ..errors import InputError
-from ..forecast._forecast import DateLike, parse_day
 
 __all__ = ["DEFAULT_SEGMENTS", "SyntheticTransactions", "synthetic_transactions"]
 

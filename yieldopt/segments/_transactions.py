@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..forecast._table import (
+from .._table import (
     date_column,
     key_column,
     numeric_column,

@@ -55,8 +55,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._table import DateLike, parse_day
 from ..errors import InputError
-from ..forecast._forecast import DateLike, parse_day
 from ._rfm import RFM_TIERS, rfm_scores
 from ._transactions import contribution, validate_transactions
 
