@@ -6,7 +6,7 @@ BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= test,postgres,distributed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint typecheck doctest bench clean
 
 install: $(STAMP)
 
@@ -24,14 +24,22 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/yieldopt run scenarios/city-hotel.toml
 
-# Lint, then the whole test suite (benchmarks run once each as smoke tests).
-test: $(STAMP)
-	$(BIN)/ruff check .
+# The guardrails (lint, formatting, types, doctests), then the whole test suite
+# (benchmarks run once each as smoke tests). Any failure stops the run.
+test: lint typecheck doctest
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
+	$(BIN)/ruff format --check .
+
+# mypy is configured in pyproject.toml ([tool.mypy]); the package must have zero errors.
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# The examples in the package's docstrings.
+doctest: $(STAMP)
+	$(BIN)/python -m pytest -q --doctest-modules yieldopt
 
 # Timed benchmarks; results saved under .benchmarks/.
 bench: $(STAMP)

@@ -109,7 +109,8 @@ class Product:
 class Network:
     """A validated network of resources, products and segments.
 
-    Build it with :meth:`from_records`, :meth:`from_frames` or :meth:`from_toml`.
+    Build it with :meth:`from_records` or :meth:`from_frames`; a scenario file gives one
+    through :func:`~yieldopt.load_scenario` (its ``.network``).
     The array views (``capacity``, ``prices``, ``values``, ``incidence``) follow the
     order of ``resources`` and ``products``.
     """
