@@ -13,8 +13,13 @@ N_ROWS = 1_000_000
 def history_1m():
     """20 products × 728 complete + 180 future service dates, ~18% closed; 1,000,000 rows."""
     products = [
-        {"id": f"P{i:02d}", "mean": float(m), "price": 100.0 + 5 * i, "lead": float(lead),
-         "segments": {"business": 0.4, "leisure": 0.6}}
+        {
+            "id": f"P{i:02d}",
+            "mean": float(m),
+            "price": 100.0 + 5 * i,
+            "lead": float(lead),
+            "segments": {"business": 0.4, "leisure": 0.6},
+        }
         for i, (m, lead) in enumerate(
             zip(np.linspace(36, 96, 20), np.linspace(7, 90, 20), strict=True)
         )
@@ -29,8 +34,11 @@ def history_1m():
 def test_forecast_1m_rows(benchmark, history_1m, method):
     bookings, closures = history_1m
     fc = benchmark.pedantic(
-        forecast_demand, args=(bookings, method), kwargs={"closures": closures},
-        rounds=3, iterations=1,
+        forecast_demand,
+        args=(bookings, method),
+        kwargs={"closures": closures},
+        rounds=3,
+        iterations=1,
     )
     # 20 products × 365 service dates ahead, one row per days-before bucket
     assert fc["unique_id"].nunique() == 20 and fc["ds"].nunique() == 365

@@ -13,8 +13,14 @@ def sh():
 
 
 def test_backtest_summary_follows_from_the_detail(sh):
-    res = backtest_forecasts(sh.bookings, ["additive-advanced", "smoothing"],
-                             closures=sh.closures, n_origins=3, step=7, horizon=14)
+    res = backtest_forecasts(
+        sh.bookings,
+        ["additive-advanced", "smoothing"],
+        closures=sh.closures,
+        n_origins=3,
+        step=7,
+        horizon=14,
+    )
     d = res.detail
     assert set(d["method"]) == {"additive-advanced", "smoothing"}
     assert d["origin"].nunique() == 3
@@ -31,8 +37,9 @@ def test_backtest_summary_follows_from_the_detail(sh):
 
 def test_backtest_actuals_are_the_bookings_made_after_the_origin(sh):
     origin = sh.as_of - pd.Timedelta(days=30)
-    res = backtest_forecasts(sh.bookings, ["additive-classical"], closures=sh.closures,
-                             origins=[origin], horizon=10)
+    res = backtest_forecasts(
+        sh.bookings, ["additive-classical"], closures=sh.closures, origins=[origin], horizon=10
+    )
     b = sh.bookings
     closed = set(zip(sh.closures["product"], sh.closures["service_date"], strict=True))
     for row in res.detail.sample(10, random_state=0).itertuples():

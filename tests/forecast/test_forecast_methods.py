@@ -24,8 +24,16 @@ def make_history(spec, n_dates, as_of_day):
                 rows.append(("A", "all", service, booked, q, 100.0, "booked", pd.NaT))
     h = pd.DataFrame(
         rows,
-        columns=["product", "segment", "service_date", "booked_at", "quantity", "price",
-                 "status", "cancelled_at"],
+        columns=[
+            "product",
+            "segment",
+            "service_date",
+            "booked_at",
+            "quantity",
+            "price",
+            "status",
+            "cancelled_at",
+        ],
     )
     h.insert(0, "booking_id", np.arange(len(h)))
     return h, START + pd.Timedelta(days=as_of_day)
@@ -91,8 +99,7 @@ def test_advanced_pickup_uses_incomplete_curves():
 def test_pickup_std_is_the_sample_std_of_comparable_pickups():
     # 3-days-out booking of 1, 2, 3, 4 units on consecutive days
     h, _ = make_history(lambda d: [(3, 1 + d % 4), (0, 1)], 60, AS_OF)
-    f = forecast_demand(h, "additive-classical", horizon=5, dcps=[0, 3], window=4,
-                        by_weekday=False)
+    f = forecast_demand(h, "additive-classical", horizon=5, dcps=[0, 3], window=4, by_weekday=False)
     row = by_target(f).loc[(5, 5, 3)]
     assert row["mean"] == pytest.approx(2.5)
     assert row["std"] == pytest.approx(np.std([1, 2, 3, 4], ddof=1))
@@ -125,8 +132,9 @@ def test_long_format_contract():
         assert np.all(f["days_before"] > f["days_before_end"])
         assert np.all(np.isfinite(f[["mean", "std"]].to_numpy()))
         assert np.all(f[["mean", "std"]].to_numpy() >= 0)
-        first = f.groupby(["unique_id", "ds"]).agg(top=("days_before", "max"),
-                                                  bottom=("days_before_end", "min"))
+        first = f.groupby(["unique_id", "ds"]).agg(
+            top=("days_before", "max"), bottom=("days_before_end", "min")
+        )
         days_out = (first.index.get_level_values("ds") - sh.as_of).days
         assert np.array_equal(first["top"].to_numpy(), days_out)
         assert np.all(first["bottom"] == 0)
@@ -182,8 +190,9 @@ def test_em_unconstraining_clearly_beats_naive_on_heavily_censored_history():
     truth = sh.expected_remaining(horizon=42)["mean"].sum()
     err = {}
     for unc in ("em", "naive"):
-        f = forecast_demand(sh.bookings, "additive-advanced", closures=sh.closures,
-                            horizon=42, unconstrain=unc)
+        f = forecast_demand(
+            sh.bookings, "additive-advanced", closures=sh.closures, horizon=42, unconstrain=unc
+        )
         err[unc] = f["mean"].sum() / truth - 1
     assert err["naive"] < -0.2  # the naive forecast misses over a fifth of demand
     assert abs(err["em"]) < abs(err["naive"]) / 2

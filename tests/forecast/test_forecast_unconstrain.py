@@ -33,8 +33,12 @@ def _censored_normal_mle(x, c):
         sd = np.exp(log_sd)
         return -(stats.norm.logpdf(x[~c], mu, sd).sum() + stats.norm.logsf(x[c], mu, sd).sum())
 
-    res = optimize.minimize(nll, [x.mean(), np.log(x.std() + 1)], method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000})
+    res = optimize.minimize(
+        nll,
+        [x.mean(), np.log(x.std() + 1)],
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000},
+    )
     return res.x[0], np.exp(res.x[1])
 
 
