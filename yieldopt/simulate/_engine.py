@@ -11,6 +11,7 @@ shown customers beyond a resource's physical capacity are denied at a cost.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,9 +19,24 @@ from numpy.typing import NDArray
 from ..control import ControlModel, Policy
 from ._paths import CANCEL, REQUEST, Paths
 
-__all__ = ["CURVE_BINS", "Outcome", "play", "settle"]
+__all__ = ["CURVE_BINS", "BidPriceTracking", "Outcome", "play", "settle"]
 
 CURVE_BINS = 20
+
+
+@runtime_checkable
+class BidPriceTracking(Protocol):
+    """A policy whose controls are bid prices per booking state, recorded by :func:`play`.
+
+    Attributes
+    ----------
+    bid : ndarray, shape (P, m + 1)
+        Current bid price of every resource (and 0 for the dummy resource ``m``) in each
+        of the ``P`` booking states since the last ``reset``; ``play`` reads it after
+        ``reset`` and after every ``reoptimize`` for :attr:`Outcome.bid_prices`.
+    """
+
+    bid: NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,16 +92,17 @@ def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.fl
         at = (paths.time < frac).sum(axis=1)  # first event at or after frac
         for e in np.unique(at):
             schedule.setdefault(int(e), []).append((np.flatnonzero(at == e), k))
-    tracks = hasattr(policy, "bid")
-    bids = np.zeros((p, later.size + 1, m)) if tracks else None
-    if tracks:
-        bids[:, 0] = policy.bid[:, :m]
+    # Bid-price policies get their prices recorded per path (Outcome.bid_prices).
+    tracked = policy if isinstance(policy, BidPriceTracking) else None
+    bids = np.zeros((p, later.size + 1, m)) if tracked is not None else None
+    if tracked is not None and bids is not None:
+        bids[:, 0] = tracked.bid[:, :m]
     all_rows = np.arange(p)
     for e in range(width + 1):
         for rows, k in schedule.get(e, ()):
             policy.reoptimize(rows, float(later[k]), remaining[rows])
-            if tracks:
-                bids[rows, k + 1] = policy.bid[rows, :m]
+            if tracked is not None and bids is not None:
+                bids[rows, k + 1] = tracked.bid[rows, :m]
         if e == width:
             break
         kind = paths.kind[:, e]

@@ -3,26 +3,42 @@
 from __future__ import annotations
 
 import math
+import pickle
 import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..control import ControlModel, make_policy
+from ..control import POLICIES, ControlModel, Policy, make_policy
 from ..errors import InputError
 from ..model import POLICY_NAMES, Scenario, load_scenario
-from ._engine import CURVE_BINS, Outcome, play
-from ._executors import Executor, make_executor
+from ._engine import CURVE_BINS, play
+from ._executors import Executor, LocalExecutor, make_executor
 from ._hindsight import hindsight
 from ._metrics import summarize
 from ._paths import draw_paths
 
-__all__ = ["SimulationResult", "reopt_times", "run_chunk", "simulate"]
+__all__ = [
+    "PolicyFactory",
+    "PolicySpec",
+    "SimulationResult",
+    "policy_label",
+    "reopt_times",
+    "run_chunk",
+    "simulate",
+]
+
+# Builds a policy for a model and seed: a Policy subclass itself, a module-level
+# function, or a functools.partial of either (see simulate).
+type PolicyFactory = Callable[[ControlModel, int], Policy]
+# What simulate takes per policy: a built-in name or a factory.
+type PolicySpec = str | PolicyFactory
 
 _PATH_FIELDS = (
     "revenue",
@@ -79,33 +95,59 @@ def reopt_times(k: int) -> NDArray[np.float64]:
     return np.arange(k) / k
 
 
+def policy_label(policy: Policy) -> str:
+    """Name a policy in results: its ``name``, or its class name when it kept the default."""
+    name = getattr(policy, "name", Policy.name)
+    return type(policy).__name__ if name == Policy.name else str(name)
+
+
 def run_chunk(
     model: ControlModel,
-    policies: Sequence[str],
+    policies: Sequence[PolicySpec],
     path_ids: NDArray[np.int64],
     seed: int,
     reopt: NDArray[np.float64],
-) -> dict[str, dict[str, NDArray[np.float64]]]:
+) -> dict[str, dict[str, NDArray[np.float64] | None]]:
     """Simulate ``policies`` on sample paths ``path_ids``: the unit of work of an executor.
 
-    Returns plain data: per policy, a dict of per-path arrays (and ``curve``,
-    ``bid_prices``).
+    Parameters
+    ----------
+    model : ControlModel
+        The scenario's arrays.
+    policies : sequence of (str or PolicyFactory)
+        Built-in names (``"hindsight"`` included) or factories ``(model, seed) -> Policy``.
+    path_ids : ndarray of int, shape (P,)
+        Sample paths to draw and play.
+    seed : int
+        The simulation's seed.
+    reopt : ndarray, shape (K,)
+        Re-optimization times, fractions of the horizon in [0, 1).
+
+    Returns
+    -------
+    dict
+        Plain data: per policy label (:func:`policy_label`), a dict of per-path arrays
+        (and ``curve``, ``bid_prices``).
     """
     paths = draw_paths(model, path_ids, seed)
-    out = {}
-    for name in policies:
-        if name == "hindsight":
-            res: Outcome = hindsight(model, paths)
+    out: dict[str, dict[str, NDArray[np.float64] | None]] = {}
+    for spec in policies:
+        if spec == "hindsight":
+            label, res = "hindsight", hindsight(model, paths)
         else:
-            res = play(make_policy(name, model, seed), model, paths, reopt)
-        out[name] = {k: getattr(res, k) for k in (*_PATH_FIELDS, "curve")}
-        out[name]["bid_prices"] = res.bid_prices
+            policy = make_policy(spec, model, seed) if isinstance(spec, str) else spec(model, seed)
+            label, res = policy_label(policy), play(policy, model, paths, reopt)
+        fields: dict[str, NDArray[np.float64] | None] = {
+            k: getattr(res, k) for k in (*_PATH_FIELDS, "curve")
+        }
+        fields["bid_prices"] = res.bid_prices
+        out[label] = fields
     return out
 
 
 def simulate(
     scenario: Scenario | str | Path,
-    policies: Sequence[str] | None = None,
+    policies: Sequence[PolicySpec] | None = None,
     n_samples: int | None = None,
     seed: int | None = None,
     *,
@@ -122,9 +164,18 @@ def simulate(
     ----------
     scenario : Scenario or path
         The scenario (or a file for :func:`~yieldopt.load_scenario`).
-    policies : sequence of str, optional
+    policies : sequence of (str or PolicyFactory), optional
         Policy names (``fcfs``, ``emsr-b``, ``davn``, ``dlp``, ``rlp``, ``dp-decomposition``,
-        ``dp``, ``hindsight``); the scenario's list by default.
+        ``dp``, ``hindsight``) or policy factories, in any mix; the scenario's list by
+        default. A factory is called as ``factory(model, seed)`` with the scenario's
+        :class:`~yieldopt.control.ControlModel` and must return a
+        :class:`~yieldopt.control.Policy`: a ``Policy`` subclass itself, a module-level
+        function or a :func:`functools.partial` of one (so that, with ``workers > 1``,
+        it can be pickled to the worker processes; a cluster also takes lambdas).
+        It is called once per chunk of sample paths, so every chunk starts from a fresh
+        policy. A policy appears in the results under its ``name`` attribute (its class
+        name if it keeps the default); a policy instance is refused, since it is bound
+        to the model it was built with.
     n_samples : int, optional
         Number of sample paths (the scenario's by default).
     seed : int, optional
@@ -152,14 +203,9 @@ def simulate(
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     cfg = sc.settings
-    names = list(policies or cfg.policies)
-    unknown = [p for p in names if p not in POLICY_NAMES]
-    if unknown:
-        raise InputError(
-            "policy", f"unknown policy {unknown[0]!r}; choose from {', '.join(POLICY_NAMES)}"
-        )
-    if len(set(names)) != len(names):
-        raise InputError("policy", "each policy may be given once")
+    specs: list[PolicySpec] = list(policies or cfg.policies)
+    model = ControlModel.from_scenario(sc)
+    names = _policy_labels(specs, model, int(cfg.seed if seed is None else seed))
     samples = int(cfg.samples if n_samples is None else n_samples)
     if samples < 1:
         raise InputError("n_samples", f"must be at least 1, got {samples}")
@@ -176,17 +222,18 @@ def simulate(
             UserWarning,
             stacklevel=2,
         )
-    model = ControlModel.from_scenario(sc)
 
     own = executor is None
     ex = executor or make_executor(workers, cluster)
+    if isinstance(ex, LocalExecutor) and ex.workers > 1:
+        _check_picklable(specs, ex)
     if chunk_size is None:
         events = float(sc.customers.mean.sum()) * (1.0 + float(model.cancel_prob.max(initial=0.0)))
         by_memory = max(1, int(2_000_000 // max(events, 1.0)))
         chunk_size = max(1, min(64, by_memory, math.ceil(samples / ex.slots)))
     ids = np.arange(samples)
     tasks = [
-        (model, names, ids[i : i + chunk_size], seed, reopt) for i in range(0, samples, chunk_size)
+        (model, specs, ids[i : i + chunk_size], seed, reopt) for i in range(0, samples, chunk_size)
     ]
 
     report = _progress(progress, samples)
@@ -208,8 +255,72 @@ def simulate(
     return _collect(sc, model, names, tasks, results, reopt, seconds, workers, cluster)
 
 
+def _policy_labels(specs: Sequence[PolicySpec], model: ControlModel, seed: int) -> list[str]:
+    """Check the policies before any work is done; return their labels in the results."""
+    labels = []
+    for spec in specs:
+        if isinstance(spec, str):
+            if spec not in POLICY_NAMES:
+                raise InputError(
+                    "policy", f"unknown policy {spec!r}; choose from {', '.join(POLICY_NAMES)}"
+                )
+            labels.append(spec)
+            continue
+        if isinstance(spec, Policy):
+            raise InputError(
+                "policy",
+                f"got a {type(spec).__name__} instance, which is bound to the model it was "
+                "built with; pass its class or a factory (model, seed) -> Policy",
+            )
+        if not callable(spec):
+            raise InputError(
+                "policy",
+                "must be a policy name, a Policy subclass or a factory (model, seed) -> Policy, "
+                f"got {spec!r}",
+            )
+        # One probe build names the policy and catches a wrong factory before the paths run.
+        probe = spec(model, seed)
+        if not isinstance(probe, Policy):
+            raise InputError(
+                "policy",
+                f"{spec!r} returned {type(probe).__name__}, not a yieldopt.control.Policy",
+            )
+        label = policy_label(probe)
+        builtin = POLICIES.get(label)
+        if label == "hindsight" or (builtin is not None and type(probe) is not builtin):
+            # The summary's ROM is measured against the built-in fcfs and hindsight rows.
+            raise InputError(
+                "policy", f"{type(probe).__name__} is named {label!r}, a built-in policy's name"
+            )
+        labels.append(label)
+    if len(set(labels)) != len(labels):
+        raise InputError("policy", "each policy may be given once")
+    return labels
+
+
+def _check_picklable(specs: Sequence[PolicySpec], ex: LocalExecutor) -> None:
+    """Refuse, up front, a factory that cannot reach the worker processes."""
+    for spec in specs:
+        try:
+            pickle.dumps(spec)
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            raise InputError(
+                "policy",
+                f"{spec!r} cannot be sent to {ex.workers} worker processes ({exc}); use a "
+                "Policy subclass, a module-level function or a functools.partial of one",
+            ) from None
+
+
 def _collect(
-    sc, model, names, tasks, results, reopt, seconds, workers, cluster
+    sc: Scenario,
+    model: ControlModel,
+    names: list[str],
+    tasks: list[tuple[Any, ...]],
+    results: list[Any],
+    reopt: NDArray[np.float64],
+    seconds: float,
+    workers: int,
+    cluster: str | None,
 ) -> SimulationResult:
     frames, curves, bids = [], [], []
     for name in names:

@@ -1,1 +1,0 @@
-"""Larger CLI commands, registered on :data:`yieldopt.cli.app` when that module loads."""
