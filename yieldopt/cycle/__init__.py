@@ -1,0 +1,36 @@
+"""The daily revenue-management cycle: as-of forecast and tonight's controls per stay night.
+
+From a hotel's reservation table (:mod:`yieldopt.ingest`) and its hotel file:
+:func:`forecast_nights` (on the books, cancellations and no-shows still to come,
+new bookings still to come, the expected occupancy per night, as of a date),
+:func:`nightly_controls` (bid price, authorized capacity, MinLOS and
+closed-to-arrival per night), :func:`quote_group_for` (a group block against that
+forecast) and :func:`backtest_occupancy` (replayed as-of dates against what
+happened, beside two naive forecasts).
+"""
+
+from ._controls import (
+    CONTROL_COLUMNS,
+    OPTIMIZERS,
+    NightlyControls,
+    controls_from,
+    nightly_controls,
+    quote_group_for,
+)
+from ._forecast import DEFAULT_MAX_LOS, MAX_HORIZON, NightForecast, forecast_nights
+from ._state import Rates, known_as_of
+
+__all__ = [
+    "CONTROL_COLUMNS",
+    "DEFAULT_MAX_LOS",
+    "MAX_HORIZON",
+    "OPTIMIZERS",
+    "NightForecast",
+    "NightlyControls",
+    "Rates",
+    "controls_from",
+    "forecast_nights",
+    "known_as_of",
+    "nightly_controls",
+    "quote_group_for",
+]

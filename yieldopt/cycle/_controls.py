@@ -1,0 +1,392 @@
+"""Tonight's controls for every stay night: bid price, authorized capacity, MinLOS, CTA.
+
+From a :class:`~._forecast.NightForecast`:
+
+* **authorized capacity** per night: the cost-optimal overbooking limit
+  (:func:`yieldopt.optimize.authorized_capacity`) of the rooms, with the hotel-wide
+  show rate (1 − no-show rate), the probability that a reservation held ``h`` days
+  before arrival cancels (the cancellation curve at the night's days ahead), the
+  walk cost as the denied cost and the average rate per room-night as the cost of
+  a room left empty;
+* **bid prices** (last room value) per night from the network optimizer over
+  nights × length of stay: resources are the nights (per room type) with the
+  rooms still to sell, ``max(authorized − on the books, 0)`` reservations;
+  products are stays (arrival, length of stay, segment) at the segment's average
+  rate per night × nights; demand is the forecast of new (gross) bookings;
+  :func:`yieldopt.dlp` (or ``rlp``) gives ``.bid_prices``;
+* **minimum length of stay** and **closed to arrival** from those bid prices
+  (:func:`yieldopt.optimize.los_controls`), for a reference stay at the
+  transient rate (rooms-weighted average rate of the segments that are not group
+  segments): a stay is open when its value covers the bid prices of its nights;
+  MinLOS is the shortest open stay, closed to arrival when none up to ``max_los``
+  is open. Stays reaching past the horizon use the ``max_los − 1`` nights after it,
+  whose bid prices see only the demand arriving within the horizon.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._table import DateLike, parse_day
+from ..errors import InputError
+from ..ingest import Property
+from ..model import Network, Product, Resource, Segment
+from ..optimize import (
+    GroupQuote,
+    authorized_capacity,
+    dlp,
+    group_quote,
+    los_controls,
+    min_los,
+    rlp,
+)
+from ._forecast import DEFAULT_MAX_LOS, NightForecast, check_whole, forecast_nights
+
+__all__ = [
+    "CONTROL_COLUMNS",
+    "OPTIMIZERS",
+    "NightlyControls",
+    "nightly_controls",
+    "quote_group_for",
+]
+
+CONTROL_COLUMNS = (
+    "night",
+    "capacity",
+    "on_the_books",
+    "forecast_remaining",
+    "forecast_remaining_std",
+    "forecast_occupancy",
+    "bid_price",
+    "authorized",
+    "min_los",
+    "closed_to_arrival",
+)
+"""Columns of :attr:`NightlyControls.controls` (``room_type`` after ``night`` when split)."""
+
+OPTIMIZERS = ("dlp", "rlp")
+_REFERENCE = "__transient__"  # the reference stays of MinLOS/CTA; no demand of their own
+
+
+@dataclass(frozen=True, eq=False)
+class NightlyControls:
+    """Tonight's controls for every stay night, and what they were computed from.
+
+    Attributes
+    ----------
+    controls : DataFrame
+        One row per stay night (and room type): :data:`CONTROL_COLUMNS` plus
+        ``expected_cancellations``, ``gross_remaining`` and ``forecast_occupancy_std``
+        (rooms), ``remaining`` (reservations still to sell: ``max(authorized −
+        on_the_books, 0)``). ``bid_price`` is money per room-night, ``min_los``
+        nights (``<NA>`` when closed to arrival).
+    forecast : NightForecast
+        The as-of state and forecast (``.pace``, ``.rates``, ``.demand``).
+    network : Network
+        Nights × stays, capacity = ``remaining``; resource ids are the night's ISO
+        date (``<room type>/<date>`` with room types).
+    demand : pandas.Series
+        Expected new (gross) bookings by product id (rooms), the optimizer's demand.
+    los : DataFrame
+        :func:`yieldopt.optimize.los_controls` of every stay product, with ``pool``.
+    objective : float
+        The optimizer's objective (money): the value of the rooms still to sell.
+    optimizer : str
+        ``dlp`` or ``rlp``.
+    """
+
+    controls: pd.DataFrame
+    forecast: NightForecast
+    network: Network = field(repr=False)
+    demand: pd.Series = field(repr=False)
+    los: pd.DataFrame = field(repr=False)
+    objective: float
+    optimizer: str
+
+    @property
+    def pace(self) -> pd.DataFrame:
+        """Pace against the same weekday last year (:func:`yieldopt.ingest.pace`)."""
+        return self.forecast.pace
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """What the controls were computed from (as plain values)."""
+        f, p = self.forecast, self.forecast.property
+        return {
+            "property": p.name,
+            "as_of": str(f.as_of),
+            "horizon": f.horizon,
+            "method": f.method,
+            "optimizer": self.optimizer,
+            "max_los": f.max_los,
+            "capacity": {k: int(v) for k, v in zip(f.pools, f.capacity, strict=True)},
+            "walk_cost": p.walk_cost,
+            "currency": p.currency,
+            "no_show_rate": float(f.rates.no_show[-1]),
+            "average_rate": {
+                f"{pool}|{seg}": float(r) for (pool, seg), r in f.rates.avg_rate["rate"].items()
+            },
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready record: ``inputs``, ``objective`` and ``controls`` (one record per row).
+
+        Dates are ISO text, missing values ``None``.
+        """
+        c = self.controls.copy()
+        c["night"] = c["night"].dt.strftime("%Y-%m-%d")
+        c["min_los"] = c["min_los"].astype(object).where(c["min_los"].notna(), None)
+        records = c.to_dict(orient="records")
+        for rec in records:
+            for key, value in rec.items():
+                if isinstance(value, np.generic):
+                    rec[key] = value.item()
+        return {"inputs": self.inputs, "objective": float(self.objective), "controls": records}
+
+
+def _resource_ids(pools: list[str], nights: np.ndarray, split: bool) -> np.ndarray:
+    days = np.datetime_as_string(nights, unit="D").astype(object)
+    if not split:
+        return days
+    return np.concatenate([p + "/" + days for p in pools])
+
+
+def _network(
+    fc: NightForecast, remaining: np.ndarray, nights: np.ndarray
+) -> tuple[Network, pd.Series]:
+    """Nights × stays of every pool; demand by product id."""
+    split = fc.has_room_types
+    span = nights.size
+    rid = _resource_ids(fc.pools, nights, split).reshape(len(fc.pools), span)
+    resources = tuple(
+        Resource(str(r), int(c))
+        for r, c in zip(rid.reshape(-1), remaining.reshape(-1), strict=True)
+    )
+    rates = fc.rates.avg_rate["rate"]
+    groups = set(fc.property.group_segments)
+    d = fc.demand
+    horizon = fc.horizon
+    los = np.arange(1, fc.max_los + 1)
+    products: list[Product] = []
+    demand: dict[str, float] = {}
+    pool_rates = fc.rates.avg_rate.reset_index()
+    for i, pool in enumerate(fc.pools):
+        pr = pool_rates[pool_rates["pool"] == pool]
+        transient = pr[~pr["segment"].isin(groups)]
+        w = transient["rooms"].to_numpy()
+        ref_rate = float(np.average(transient["rate"], weights=w)) if w.sum() > 0 else 0.0
+        segs = [(s, float(rates.get((pool, s), ref_rate))) for s in sorted(d["segment"].unique())]
+        segs.append((_REFERENCE, ref_rate))
+        for seg, rate in segs:
+            for a in range(horizon):
+                for n in los:
+                    pid = f"{pool}|{seg}|{rid[i, a].rsplit('/', 1)[-1]}|{n}"
+                    used = tuple(str(x) for x in rid[i, a : a + n])
+                    products.append(
+                        Product(pid, used, rate * n, None if seg == _REFERENCE else seg)
+                    )
+        sub = d[d["pool"] == pool]
+        ids = (
+            pool
+            + "|"
+            + sub["segment"].astype(str)
+            + "|"
+            + sub["arrival"].dt.strftime("%Y-%m-%d")
+            + "|"
+            + sub["los"].astype(str)
+        )
+        demand.update(zip(ids, sub["mean"].to_numpy(dtype=float), strict=True))
+    segments = tuple(Segment(str(s)) for s in sorted(d["segment"].unique()))
+    return Network(resources, tuple(products), segments), pd.Series(demand, dtype=np.float64)
+
+
+def nightly_controls(
+    reservations: pd.DataFrame,
+    property: Property,  # the contract's word, shadowing the builtin here only
+    as_of: DateLike,
+    *,
+    horizon: int = 90,
+    method: str = "additive-advanced",
+    optimizer: str = "dlp",
+    max_los: int = DEFAULT_MAX_LOS,
+    window: int = 8,
+    closures: pd.DataFrame | None = None,
+) -> NightlyControls:
+    """Tonight's controls for every stay night of the horizon (module doc).
+
+    Parameters
+    ----------
+    reservations : DataFrame
+        The reservation table; only ``property``'s rows and only what was known at
+        the close of ``as_of`` are used.
+    property : Property
+        The hotel: capacity (by room type), walk cost, group segments.
+    as_of : date
+        The as-of day; the nights are ``as_of + 1 .. as_of + horizon``.
+    horizon : int
+        Stay nights ahead, 1 to 365 (default 90).
+    method : str
+        Forecast method of new bookings (:data:`yieldopt.forecast.FORECAST_METHODS`).
+    optimizer : str
+        ``dlp`` (deterministic LP) or ``rlp`` (randomized LP, its default samples).
+    max_los, window, closures
+        As in :func:`forecast_nights`.
+
+    Returns
+    -------
+    NightlyControls
+
+    Raises
+    ------
+    InputError
+        As :func:`forecast_nights`; ``optimizer`` when unknown.
+    """
+    if optimizer not in OPTIMIZERS:
+        raise InputError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
+    fc = forecast_nights(
+        reservations,
+        property,
+        as_of,
+        horizon=horizon,
+        method=method,
+        max_los=max_los,
+        window=window,
+        closures=closures,
+    )
+    return controls_from(fc, optimizer=optimizer)
+
+
+def controls_from(fc: NightForecast, *, optimizer: str = "dlp") -> NightlyControls:
+    """Controls of a ready :class:`NightForecast` (see :func:`nightly_controls`)."""
+    n_pools, horizon = len(fc.pools), fc.horizon
+    ext = fc.extended
+    span = len(ext) // n_pools
+    nights = ext["night"].to_numpy()[:span].astype("datetime64[D]")
+    otb = ext["on_the_books"].to_numpy().reshape(n_pools, span)
+    days_ahead = (nights - fc.as_of).astype(np.int64)
+    rates = fc.rates
+    rooms = rates.avg_rate["rooms"].to_numpy()
+    avg = float(np.average(rates.avg_rate["rate"], weights=rooms)) if rooms.sum() > 0 else 0.0
+    cancel = rates.cancel_curve[-1, np.minimum(days_ahead, rates.cancel_curve.shape[1] - 1)]
+    # A room that no-shows for certain gives no overbooking model; cap at 99 % losses.
+    cancel = np.minimum(cancel, 0.99)
+    show = max(1.0 - float(rates.no_show[-1]), 0.01)
+    authorized = authorized_capacity(
+        np.broadcast_to(fc.capacity[:, None], (n_pools, span)),
+        show,
+        fc.property.walk_cost,
+        avg,
+        cancel_prob=np.broadcast_to(cancel, (n_pools, span)),
+    )
+    remaining = np.maximum(authorized - otb, 0).astype(np.int64)
+    network, demand = _network(fc, remaining, nights)
+    if optimizer == "dlp":
+        result: Any = dlp(network, demand)
+    else:
+        result = rlp(network, demand)
+    bid = result.bid_prices.to_numpy(dtype=np.float64).reshape(n_pools, span)
+
+    los = los_controls(network, result)
+    los["pool"] = [p.split("|", 1)[0] for p in los["product"]]
+    ref = los[los["segment"].isna()]
+    mlos = min_los(ref, by="pool")
+    h = slice(0, horizon)
+    arrivals = pd.MultiIndex.from_product(
+        [fc.pools, pd.DatetimeIndex(nights[h])], names=["pool", "arrival"]
+    )
+    mlos = mlos.reindex(arrivals)
+    out = fc.nights.copy()
+    out["bid_price"] = bid[:, h].reshape(-1)
+    out["authorized"] = authorized[:, h].reshape(-1).astype(np.int64)
+    out["remaining"] = remaining[:, h].reshape(-1)
+    out["min_los"] = pd.array(mlos.to_numpy(), dtype="Float64").astype("Int64")
+    out["closed_to_arrival"] = mlos.isna().to_numpy()
+    split = ["room_type"] if fc.has_room_types else []
+    lead = ["night", *split, *CONTROL_COLUMNS[1:]]
+    rest = [c for c in out.columns if c not in lead]
+    return NightlyControls(
+        controls=out[lead + rest].reset_index(drop=True),
+        forecast=fc,
+        network=network,
+        demand=demand,
+        los=los,
+        objective=float(result.objective),
+        optimizer=optimizer,
+    )
+
+
+def quote_group_for(
+    controls: NightlyControls,
+    arrival: DateLike,
+    nights: int,
+    rooms: int,
+    rate: float,
+    *,
+    room_type: str | None = None,
+    ancillary: float = 0.0,
+    cost_to_serve: float = 0.0,
+    shift_days: int = 3,
+) -> GroupQuote:
+    """Quote a group block against tonight's forecast and rooms still to sell.
+
+    The displaced value is the drop in the optimizer's objective when the group's
+    rooms are set aside (:func:`yieldopt.optimize.group_quote`), on the network of
+    ``controls`` (capacity: the reservations still to sell per night; demand: the
+    forecast of new bookings).
+
+    Parameters
+    ----------
+    controls : NightlyControls
+        Output of :func:`nightly_controls`.
+    arrival : date
+        The group's arrival night.
+    nights : int
+        Nights of the stay (>= 1); every night must lie in the horizon.
+    rooms : int
+        Rooms per night (>= 1).
+    rate : float
+        Offered rate per room-night (money).
+    room_type : str, optional
+        Required when the hotel has room types.
+    ancillary, cost_to_serve, shift_days
+        As in :class:`yieldopt.optimize.GroupRequest` and ``group_quote``: total
+        ancillary spend (money), cost per room-night (money), date shifts quoted.
+
+    Returns
+    -------
+    GroupQuote
+
+    Raises
+    ------
+    InputError
+        ``arrival``/``nights`` outside the horizon, ``rooms``, ``room_type``.
+    """
+    fc = controls.forecast
+    day = np.datetime64(parse_day(arrival, "arrival"), "D")
+    n = check_whole("nights", nights, 1, fc.max_los * 100)
+    k = check_whole("rooms", rooms, 1, 1_000_000)
+    first = fc.as_of + np.timedelta64(1, "D")
+    last = fc.as_of + np.timedelta64(fc.horizon, "D")
+    if day < first or day + np.timedelta64(n - 1, "D") > last:
+        raise InputError(
+            "arrival", f"the stay {day} + {n} nights is not within the horizon {first} .. {last}"
+        )
+    if fc.has_room_types:
+        if room_type not in fc.pools:
+            raise InputError("room_type", f"must be one of {fc.pools}, got {room_type!r}")
+        prefix = f"{room_type}/"
+    else:
+        prefix = ""
+    stay = day + np.arange(n).astype("timedelta64[D]")
+    units = {prefix + str(s): float(k) for s in np.datetime_as_string(stay, unit="D")}
+    request = {
+        "units": units,
+        "rate": rate,
+        "ancillary": ancillary,
+        "cost_to_serve": cost_to_serve,
+    }
+    return group_quote(controls.network, controls.demand, request, shift_days=shift_days)
