@@ -44,7 +44,7 @@ def test_bid_prices_policy_and_accept_agree():
     assert np.all(np.diff(bp[:, 1:], axis=0) <= 1e-9)
     t, x, j = np.meshgrid(np.arange(25), np.arange(9), np.arange(3), indexing="ij")
     expected = fares[j] >= bp[t, x]
-    np.testing.assert_array_equal(sol.accept(t, x, j), expected)
+    np.testing.assert_array_equal(sol.accepts(j, x, t), expected)
     np.testing.assert_array_equal(sol.open_classes, expected.sum(axis=-1))
 
 
@@ -53,7 +53,10 @@ def test_two_periods_by_hand():
     sol = yo.single_leg_dp(1, [100.0, 50.0], [[0.5, 0.5], [0.5, 0.5]])
     assert sol.expected_revenue == 87.5
     assert sol.bid_prices[0, 1] == 75.0
-    assert sol.accept(0, 1, 0) and not sol.accept(0, 1, 1) and sol.accept(1, 1, 1)
+    assert sol.accepts(0, remaining=1, t=0) and not sol.accepts(1, remaining=1, t=0)
+    assert sol.accepts(1, remaining=1, t=1) and not sol.accepts(0, remaining=0, t=1)
+    assert sol.bid_prices_at(0, 1) == 75.0 and sol.bid_prices_at(1, 1) == 0.0  # V_T = 0
+    assert sol.accepts(0) is True and sol.objective == sol.expected_revenue  # t=0, x=C
 
 
 def test_static_optimum_equals_dynamic_with_low_before_high_blocks():

@@ -80,7 +80,7 @@ def test_davn_on_one_resource_is_emsr_b():
     expected = yo.emsr_b([300, 200, 100], mean, np.sqrt(mean))
     np.testing.assert_allclose(res.protection_levels["leg"], expected)
     np.testing.assert_allclose(res.thresholds[0], [0, expected[0], expected[1]])
-    assert res.accept(2, [int(expected[1]) + 1]) and not res.accept(2, [int(expected[1])])
+    assert res.accepts(2, [int(expected[1]) + 1]) and not res.accepts(2, [int(expected[1])])
 
 
 def test_davn_pseudo_values_by_hand():
@@ -103,8 +103,8 @@ def test_davn_pseudo_values_by_hand():
     closed = res.classes.query("virtual_class == -1")
     assert list(zip(closed.resource, closed["product"], strict=True)) == [("AH", "AB-M")]
     # AB-M is closed on AH, so it is refused even on an empty network.
-    assert not res.accept(net.product_index["AB-M"], net.capacity)
-    assert res.accept(net.product_index["AB-Y"], net.capacity)
+    assert not res.accepts("AB-M", net.capacity)
+    assert res.accepts(net.product_index["AB-Y"], net.capacity)
 
 
 def test_decomposition_on_one_resource_is_the_exact_dp():
@@ -118,8 +118,8 @@ def test_decomposition_on_one_resource_is_the_exact_dp():
     np.testing.assert_allclose(dec.values[0], exact.value)
     for t, x in [(0, 6), (10, 3), (29, 1)]:
         for j in range(3):
-            assert dec.accept(t, j, [x]) == bool(exact.accept(t, x, j))
-    assert not dec.accept(0, 0, [0])
+            assert dec.accepts(j, [x], t) == exact.accepts(j, x, t)
+    assert not dec.accepts(0, [0], 0)
 
 
 def test_decomposition_resource_dp_uses_pseudo_values():
@@ -132,10 +132,9 @@ def test_decomposition_resource_dp_uses_pseudo_values():
     order = [net.product_index[p] for p in ("AB-Y", "HB-Y", "AB-M")]
     exact = yo.single_leg_dp(6, [230, 200, 80], probs[:, order])
     np.testing.assert_allclose(dec.values[1], exact.value)
-    bp = dec.bid_prices(5, [10, 6, 8])
-    j = net.product_index["AB-Y"]
-    assert dec.accept(5, j, [10, 6, 8]) == (300 >= bp[0] + bp[1])
-    assert np.isinf(dec.bid_prices(5, [0, 6, 8])[0])
+    bp = dec.bid_prices_at(5, [10, 6, 8])
+    assert dec.accepts("AB-Y", [10, 6, 8], t=5) == (300 >= bp["AH"] + bp["HB"])
+    assert np.isinf(dec.bid_prices_at(5, [0, 6, 8])["AH"])
 
 
 def test_decomposition_rejects_bad_probabilities():

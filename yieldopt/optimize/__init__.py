@@ -1,4 +1,10 @@
-"""Optimizers: single-resource (static and dynamic) and network models."""
+"""Optimizers: single-resource (static and dynamic) and network models.
+
+Network optimizer results share one shape, :class:`BidPriceResult` (``.bid_prices`` by
+resource id, ``.accepts(product, remaining=None, t=0)``, ``.objective`` where defined) and,
+when bid prices depend on time and capacity, :class:`DynamicBidPriceResult`
+(``.bid_prices_at(t, remaining)``); every accept decision goes through :func:`accepts`.
+"""
 
 from ._compare import LEG_METHODS, compare_single_leg
 from ._davn import DAVNResult, davn
@@ -20,6 +26,7 @@ from ._lp import (
 from ._network_lp import RLP_SAMPLES, DLPResult, RLPResult, dlp, dlp_arrays, rlp
 from ._overbooking import authorized_capacity, overbooking_costs, overbooking_limit
 from ._overbooking_variants import overbooking_limit_empirical, overbooking_limit_service
+from ._result import BidPriceResult, DynamicBidPriceResult
 from ._rule import ACCEPT_RTOL, accepts
 from ._static import (
     ProtectionLevels,
@@ -33,9 +40,11 @@ __all__ = [
     "ACCEPT_RTOL",
     "LEG_METHODS",
     "RLP_SAMPLES",
+    "BidPriceResult",
     "DAVNResult",
     "DLPResult",
     "DecompositionResult",
+    "DynamicBidPriceResult",
     "DynamicSolution",
     "FareAdjustment",
     "GroupQuote",

@@ -12,7 +12,7 @@ units remain than are protected for the classes above it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,13 +23,20 @@ from ..model import Network
 from ._emsr import emsr_b
 from ._lp import Solver
 from ._network_lp import DemandLike, _capacity, dlp
+from ._result import (
+    ProductLike,
+    RemainingLike,
+    broadcast_states,
+    product_positions,
+    remaining_states,
+)
 
 __all__ = ["DAVNResult", "davn"]
 
 
 @dataclass(frozen=True, eq=False)
 class DAVNResult:
-    """Result of :func:`davn`.
+    """Result of :func:`davn`; a :class:`~yieldopt.optimize.BidPriceResult`.
 
     Attributes
     ----------
@@ -44,28 +51,49 @@ class DAVNResult:
         Units that must remain on resource ``i`` beyond the sale for product ``j`` to
         be sold: the protection of the virtual classes above ``j``'s (``inf`` when
         closed, ``-1`` when ``j`` does not use ``i``).
+    network : Network
+        The network.
+    capacity : ndarray, shape (m,)
+        Capacity the controls were computed for (units): the default state of
+        :meth:`accepts`.
     """
 
     bid_prices: pd.Series
     classes: pd.DataFrame
     protection_levels: dict[str, NDArray[np.float64]]
     thresholds: NDArray[np.float64]
+    network: Network = field(repr=False)
+    capacity: NDArray[np.float64] = field(repr=False)
 
-    def accept(self, product: int, remaining: ArrayLike) -> bool:
-        """Whether to sell one unit of product ``product`` (index) given remaining capacity.
+    def accepts(
+        self, product: ProductLike, remaining: RemainingLike = None, t: ArrayLike = 0
+    ) -> bool | NDArray[np.bool_]:
+        """Whether to sell one unit of ``product``: its virtual class is open on every resource.
+
+        Open means more units remain on the resource than its threshold (the protection of
+        the virtual classes above) and at least one unit is left. Not a bid-price rule: the
+        bid prices only set the pseudo-values.
 
         Parameters
         ----------
-        product : int
-            Product position in the network.
-        remaining : array_like, shape (m,)
-            Remaining capacity per resource (units).
+        product : int, str or array_like of them, shape (k,)
+            Product position or id.
+        remaining : None, mapping or array_like, shape (m,) or (k, m)
+            Units left per resource; ``None`` is the capacity the controls were computed for.
+        t : int or array_like
+            Ignored (the controls do not depend on time); accepted for the shared signature.
+
+        Returns
+        -------
+        bool or ndarray of bool, shape (k,)
+            See :class:`~yieldopt.optimize.BidPriceResult`.
         """
-        rem = np.asarray(remaining, dtype=np.float64)
-        return bool(
-            np.all(rem > self.thresholds[:, product])
-            and np.all(rem[self.thresholds[:, product] >= 0] >= 1)
-        )
+        pos, one = product_positions(self.network, product)
+        rem, single = remaining_states(self.network, remaining, self.capacity)
+        pos2, rem = broadcast_states(pos[:, None], rem)
+        th = self.thresholds[:, pos2[:, 0]].T  # (k, m); -1 where the product does not use i
+        ok = np.all(rem > th, axis=1) & np.all((th < 0) | (rem >= 1), axis=1)
+        return bool(ok[0]) if one and single else ok
 
 
 def davn(
@@ -168,4 +196,6 @@ def davn(
         classes=table,
         protection_levels=levels,
         thresholds=thresholds,
+        network=network,
+        capacity=cap,
     )

@@ -13,7 +13,7 @@ accepted when ``v_j >= Σ_{i in j} ΔV_i(t+1, x_i)``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -24,13 +24,23 @@ from ..errors import InputError
 from ..model import Network
 from ._lp import Solver
 from ._network_lp import _capacity, dlp
+from ._result import (
+    ProductLike,
+    RemainingLike,
+    broadcast_states,
+    product_positions,
+    remaining_states,
+    route_totals,
+    routes,
+)
+from ._rule import accepts as accepts_rule
 
 __all__ = ["DecompositionResult", "dp_decomposition"]
 
 
 @dataclass(frozen=True, eq=False)
 class DecompositionResult:
-    """Result of :func:`dp_decomposition`.
+    """Result of :func:`dp_decomposition`; a :class:`~yieldopt.optimize.DynamicBidPriceResult`.
 
     Attributes
     ----------
@@ -42,12 +52,23 @@ class DecompositionResult:
         Product values ``v_j`` (money per unit).
     resources : list of ndarray
         Per product, the positions of the resources it uses.
+    network : Network
+        The network.
+
+    Notes
+    -----
+    The bid price of resource ``i`` for a request in period ``t`` with ``x`` units left is
+    ``ΔV_i(t + 1, x) = V_i(t + 1, x) − V_i(t + 1, x − 1)`` (``inf`` at ``x = 0``; ``x`` above
+    the capacity counts as the capacity). :attr:`bid_prices` is its value at ``t = 0`` with
+    full capacity; :meth:`bid_prices_at` gives any state and :meth:`accepts` sells ``j`` iff
+    ``v_j`` covers the sum over its resources (the one rule, ties accept).
     """
 
     values: list[NDArray[np.float64]]
     static_bid_prices: pd.Series
     product_values: NDArray[np.float64]
     resources: list[NDArray[np.int64]]
+    network: Network = field(repr=False)
 
     @property
     def expected_values(self) -> NDArray[np.float64]:
@@ -58,34 +79,96 @@ class DecompositionResult:
         """
         return np.array([v[0, -1] for v in self.values])
 
-    def bid_prices(self, t: int, remaining: ArrayLike) -> NDArray[np.float64]:
-        """Bid price of every resource for a request in period ``t``, shape (m,).
+    @property
+    def capacity(self) -> NDArray[np.float64]:
+        """Capacity the value functions were computed for, shape (m,) (units)."""
+        return np.array([v.shape[1] - 1 for v in self.values], dtype=np.float64)
+
+    @property
+    def periods(self) -> int:
+        """Number of periods ``T`` of the value functions."""
+        return self.values[0].shape[0] - 1
+
+    @property
+    def bid_prices(self) -> pd.Series:
+        """Bid price by resource id at the start (``t = 0``) with full capacity (money per unit)."""
+        start = self._prices(np.zeros(1, dtype=np.int64), self.capacity[None, :])[0]
+        return pd.Series(start, index=self.network.resource_ids, name="bid_price")
+
+    def _prices(self, t: NDArray[np.int64], rem: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``ΔV_i(t + 1, x_i)`` for states ``(t[k], rem[k])``, shape (k, m)."""
+        out = np.empty(rem.shape)
+        # One array operation per resource (m is small next to the states).
+        for i, v in enumerate(self.values):
+            x = np.minimum(rem[:, i], v.shape[1] - 1).astype(np.int64)
+            hi = v[t + 1, x]
+            lo = v[t + 1, np.maximum(x - 1, 0)]
+            out[:, i] = np.where(x > 0, hi - lo, np.inf)
+        return out
+
+    def _states(
+        self, t: ArrayLike, remaining: RemainingLike
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64], bool]:
+        tt = np.asarray(t)
+        if tt.dtype.kind not in "iu" or tt.ndim > 1:
+            raise InputError("t", f"must be an integer period or a 1-d array of them, got {t!r}")
+        if np.any((tt < 0) | (tt >= self.periods)):
+            raise InputError("t", f"periods run from 0 to {self.periods - 1}, got {t!r}")
+        rem, single = remaining_states(self.network, remaining, self.capacity)
+        t2, rem = broadcast_states(np.atleast_1d(tt).astype(np.int64)[:, None], rem)
+        return t2[:, 0], rem, single and tt.ndim == 0
+
+    def bid_prices_at(
+        self, t: ArrayLike = 0, remaining: RemainingLike = None
+    ) -> pd.Series | NDArray[np.float64]:
+        """Bid price of every resource for a request in period ``t`` with ``remaining`` left.
 
         Parameters
         ----------
-        t : int
-            Period (0-based).
-        remaining : array_like of int, shape (m,)
-            Units left per resource; ``inf`` is returned where none are left.
-        """
-        rem = np.asarray(remaining, dtype=np.int64)
-        out = np.empty(len(self.values))
-        for i, v in enumerate(self.values):
-            x = min(int(rem[i]), v.shape[1] - 1)
-            out[i] = np.inf if x <= 0 else v[t + 1, x] - v[t + 1, x - 1]
-        return out
+        t : int or array_like of int, shape (k,)
+            Period (0-based, ``0 <= t < T``).
+        remaining : None, mapping or array_like, shape (m,) or (k, m)
+            Units left per resource (``None``: full capacity); ``inf`` is returned where
+            none are left.
 
-    def accept(self, t: int, product: int, remaining: ArrayLike) -> bool:
-        """Whether to sell product ``product`` (index) in period ``t`` given remaining units."""
-        rem = np.asarray(remaining, dtype=np.int64)
-        total = 0.0
-        for i in self.resources[product]:
-            v = self.values[i]
-            x = min(int(rem[i]), v.shape[1] - 1)
-            if x <= 0:
-                return False
-            total += v[t + 1, x] - v[t + 1, x - 1]
-        return bool(self.product_values[product] >= total)
+        Returns
+        -------
+        pandas.Series or ndarray, shape (k, m)
+            A Series by resource id for one state, else one row of bid prices per state
+            (money per unit).
+        """
+        tt, rem, one = self._states(t, remaining)
+        prices = self._prices(tt, rem)
+        if one:
+            return pd.Series(prices[0], index=self.network.resource_ids, name="bid_price")
+        return prices
+
+    def accepts(
+        self, product: ProductLike, remaining: RemainingLike = None, t: ArrayLike = 0
+    ) -> bool | NDArray[np.bool_]:
+        """Whether to sell ``product`` in period ``t``: ``v_j >= Σ_{i in j} ΔV_i(t + 1, x_i)``.
+
+        Parameters
+        ----------
+        product : int, str or array_like of them, shape (k,)
+            Product position or id.
+        remaining : None, mapping or array_like, shape (m,) or (k, m)
+            Units left per resource (``None``: full capacity).
+        t : int or array_like of int, shape (k,)
+            Period of the request (0-based).
+
+        Returns
+        -------
+        bool or ndarray of bool, shape (k,)
+            See :class:`~yieldopt.optimize.BidPriceResult`.
+        """
+        pos, one_product = product_positions(self.network, product)
+        tt, rem, one_state = self._states(t, remaining)
+        pos2, tt2, rem = broadcast_states(pos[:, None], tt[:, None], rem)
+        pos, tt = pos2[:, 0], tt2[:, 0]
+        total = route_totals(routes(self.network.incidence), self._prices(tt, rem), pos)
+        ok = np.asarray(accepts_rule(self.product_values[pos], total))
+        return bool(ok[0]) if one_product and one_state else ok
 
 
 def _resource_dps(
@@ -200,4 +283,5 @@ def dp_decomposition(
         static_bid_prices=pd.Series(bid, index=network.resource_ids, name="bid_price"),
         product_values=values,
         resources=[a.indices[a.indptr[j] : a.indptr[j + 1]] for j in range(n)],
+        network=network,
     )

@@ -23,6 +23,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validate import as_capacity, as_descending_fares, as_probabilities
 from ..errors import InputError
+from ._rule import ACCEPT_RTOL
+from ._rule import accepts as accepts_rule
 
 __all__ = ["DynamicSolution", "single_leg_dp"]
 
@@ -30,6 +32,11 @@ __all__ = ["DynamicSolution", "single_leg_dp"]
 @dataclass(frozen=True, eq=False)
 class DynamicSolution:
     """Result of :func:`single_leg_dp`.
+
+    A single resource has no resource ids, so this is not a
+    :class:`~yieldopt.optimize.BidPriceResult`: :attr:`bid_prices` is the whole table per
+    period and units left. :meth:`bid_prices_at` and :meth:`accepts` take the arguments of the
+    network results, with the product a (0-based) class and ``remaining`` the units left.
 
     Attributes
     ----------
@@ -48,6 +55,16 @@ class DynamicSolution:
         """Optimal expected revenue from the start with full capacity (money)."""
         return float(self.value[0, -1])
 
+    @property
+    def objective(self) -> float:
+        """Optimal expected revenue (money): the same as :attr:`expected_revenue`."""
+        return self.expected_revenue
+
+    @property
+    def capacity(self) -> int:
+        """Units to sell at the start, ``C``."""
+        return self.value.shape[1] - 1
+
     @cached_property
     def bid_prices(self) -> NDArray[np.float64]:
         """Bid prices, shape (T, C + 1): ``bid_prices[t, x] = ΔV_{t+1}(x)``.
@@ -65,28 +82,79 @@ class DynamicSolution:
         """The accept/reject policy, shape (T, C + 1): classes ``0..k-1`` are open.
 
         ``open_classes[t, x] = k`` means a request of (0-based) class ``j`` in period
-        ``t`` with ``x`` units left is accepted iff ``j < k``.
+        ``t`` with ``x`` units left is accepted iff ``j < k`` (the rule of :meth:`accepts`).
         """
-        # Fares are descending; count those at or above each bid price.
-        return np.searchsorted(-self.fares, -self.bid_prices, side="right")
+        # Fares are descending; count those at or above each bid price, with the one rule's
+        # tolerance (ties accept) so the table and accepts() never disagree.
+        bid = self.bid_prices
+        with np.errstate(invalid="ignore"):
+            slack = np.where(np.isfinite(bid), ACCEPT_RTOL * np.maximum(1.0, np.abs(bid)), 0.0)
+        return np.searchsorted(-self.fares, -(bid - slack), side="right")
 
-    def accept(self, t: ArrayLike, x: ArrayLike, j: ArrayLike) -> NDArray[np.bool_]:
-        """Whether to accept a class-``j`` request in period ``t`` with ``x`` units left.
+    def bid_prices_at(
+        self, t: ArrayLike = 0, remaining: ArrayLike | None = None
+    ) -> NDArray[np.float64] | float:
+        """Bid price ``ΔV_{t+1}(x)`` for a request in period ``t`` with ``x`` units left.
 
         Parameters
         ----------
-        t, x, j : array_like of int
-            Period (0-based), units left and class (0-based); broadcast together.
+        t : int or array_like of int
+            Period (0-based, ``0 <= t < T``).
+        remaining : int or array_like of int, optional
+            Units left (default: the capacity ``C``); above ``C`` counts as ``C``. Broadcast
+            with ``t``.
 
         Returns
         -------
-        ndarray of bool
-            Broadcast shape of the arguments.
+        float or ndarray
+            Money per unit, the broadcast shape of ``t`` and ``remaining``; ``inf`` where
+            nothing is left.
         """
-        t, x, j = np.broadcast_arrays(np.asarray(t), np.asarray(x), np.asarray(j))
-        return self.fares[j] >= self.value[t + 1, x] - np.where(
-            x > 0, self.value[t + 1, np.maximum(x - 1, 0)], -np.inf
-        )
+        tt, x = self._state(t, remaining)
+        out = self.bid_prices[tt, x]
+        return float(out) if out.ndim == 0 else out
+
+    def _state(
+        self, t: ArrayLike, remaining: ArrayLike | None
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        tt = np.asarray(t)
+        if tt.dtype.kind not in "iu" or np.any((tt < 0) | (tt >= self.value.shape[0] - 1)):
+            raise InputError("t", f"must be periods in [0, {self.value.shape[0] - 1}), got {t!r}")
+        rem = np.asarray(self.capacity if remaining is None else remaining, dtype=np.float64)
+        if np.any(np.isnan(rem)) or np.any(rem < 0):
+            raise InputError("remaining", "units left must be non-negative numbers")
+        x = np.minimum(rem, self.capacity).astype(np.int64)
+        tt, x = np.broadcast_arrays(tt.astype(np.int64), x)
+        return tt, x
+
+    def accepts(
+        self, product: ArrayLike, remaining: ArrayLike | None = None, t: ArrayLike = 0
+    ) -> NDArray[np.bool_] | bool:
+        """Whether to accept a class-``product`` request in period ``t`` with ``remaining`` left.
+
+        The one rule: ``fares[j] >= ΔV_{t+1}(x)`` (ties accept), never with nothing left.
+
+        Parameters
+        ----------
+        product : int or array_like of int
+            Class (0-based).
+        remaining : int or array_like of int, optional
+            Units left (default: the capacity ``C``).
+        t : int or array_like of int
+            Period (0-based).
+
+        Returns
+        -------
+        bool or ndarray of bool
+            A ``bool`` for scalar arguments, else the broadcast shape of the arguments.
+        """
+        j = np.asarray(product)
+        if j.dtype.kind not in "iu" or np.any((j < 0) | (j >= self.fares.size)):
+            raise InputError(
+                "product", f"must be classes in [0, {self.fares.size}), got {product!r}"
+            )
+        tt, x = self._state(t, remaining)
+        return accepts_rule(self.fares[j], self.bid_prices[tt, x])
 
 
 def single_leg_dp(capacity: int, fares: ArrayLike, arrival_probs: ArrayLike) -> DynamicSolution:
@@ -106,13 +174,15 @@ def single_leg_dp(capacity: int, fares: ArrayLike, arrival_probs: ArrayLike) -> 
     -------
     DynamicSolution
         Value function ``value`` (T + 1 × C + 1), ``bid_prices`` and ``open_classes``
-        (T × C + 1) and ``accept(t, x, j)``.
+        (T × C + 1), ``bid_prices_at(t, remaining)`` and ``accepts(product, remaining, t)``.
 
     Examples
     --------
     >>> sol = single_leg_dp(1, [100.0, 50.0], [[0.5, 0.5], [0.5, 0.5]])
     >>> sol.expected_revenue  # last period takes anything; first only the high fare
     87.5
+    >>> sol.bid_prices_at(t=0, remaining=1), sol.accepts(1, remaining=1, t=0)
+    (75.0, False)
     """
     c = as_capacity("capacity", capacity)
     f = as_descending_fares("fares", fares)

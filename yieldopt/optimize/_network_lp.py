@@ -13,7 +13,7 @@ is an upper bound on expected value; the capacity duals ``π`` are bid prices: s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InputError
 from ..model import Network
 from ._lp import LinearProgram, LPSolution, Solver, get_solver
+from ._result import StaticBidPriceAccepts
 
 __all__ = ["RLP_SAMPLES", "DLPResult", "RLPResult", "dlp", "dlp_arrays", "rlp"]
 
@@ -34,8 +35,8 @@ simulator's ``rlp`` policy (each re-optimization there solves this many LPs per 
 
 
 @dataclass(frozen=True, eq=False)
-class DLPResult:
-    """Result of :func:`dlp`.
+class DLPResult(StaticBidPriceAccepts):
+    """Result of :func:`dlp`; a :class:`~yieldopt.optimize.BidPriceResult`.
 
     Attributes
     ----------
@@ -47,17 +48,29 @@ class DLPResult:
         Optimal partitioned allocation per product id (units).
     solver : str
         Solver that produced it.
+    network : Network
+        The network solved.
+    capacity : ndarray, shape (m,)
+        Capacity the LP was solved for (units): the default state of :meth:`accepts`.
+
+    Notes
+    -----
+    ``accepts(product, remaining=None, t=0)`` sells ``product`` iff its value covers the
+    bid prices of its resources (the one rule, :func:`~yieldopt.optimize.accepts`) and each
+    of them has a unit left; the prices are not re-solved for ``remaining``.
     """
 
     objective: float
     bid_prices: pd.Series
     allocation: pd.Series
     solver: str
+    network: Network = field(repr=False)
+    capacity: NDArray[np.float64] = field(repr=False)
 
 
 @dataclass(frozen=True, eq=False)
-class RLPResult:
-    """Result of :func:`rlp`.
+class RLPResult(StaticBidPriceAccepts):
+    """Result of :func:`rlp`; a :class:`~yieldopt.optimize.BidPriceResult`.
 
     Attributes
     ----------
@@ -68,11 +81,21 @@ class RLPResult:
         hindsight value.
     samples : ndarray, shape (n_samples, m)
         Bid prices of every sampled LP.
+    network : Network
+        The network solved.
+    capacity : ndarray, shape (m,)
+        Capacity the LPs were solved for (units): the default state of :meth:`accepts`.
+
+    Notes
+    -----
+    ``accepts`` is that of :class:`DLPResult`, with the averaged bid prices.
     """
 
     bid_prices: pd.Series
     objective: float
     samples: NDArray[np.float64]
+    network: Network = field(repr=False)
+    capacity: NDArray[np.float64] = field(repr=False)
 
 
 def dlp_arrays(
@@ -152,12 +175,15 @@ def dlp(
     DLPResult
     """
     d = network.demand_vector(demand)
-    sol = dlp_arrays(network.values, network.incidence, _capacity(network, capacity), d, solver)
+    cap = _capacity(network, capacity)
+    sol = dlp_arrays(network.values, network.incidence, cap, d, solver)
     return DLPResult(
         objective=sol.objective,
         bid_prices=pd.Series(sol.duals, index=network.resource_ids, name="bid_price"),
         allocation=pd.Series(sol.x, index=network.product_ids, name="allocation"),
         solver=sol.solver,
+        network=network,
+        capacity=cap,
     )
 
 
@@ -205,4 +231,6 @@ def rlp(
         bid_prices=pd.Series(prices.mean(axis=0), index=network.resource_ids, name="bid_price"),
         objective=float(objectives.mean()),
         samples=prices,
+        network=network,
+        capacity=cap,
     )
