@@ -129,8 +129,8 @@ def test_optimum_dominates_heuristics_and_levels_are_nested(data):
     if min(np.diff(f[::-1])) <= 1e-6:
         return
     y = yo.optimal_protection_levels(f, mu, sd, capacity=capacity)
-    assert np.all((y >= 0) & (y <= capacity))
-    assert np.all(np.diff(y) >= 0)
+    assert np.all((y.levels >= 0) & (y.levels <= capacity))
+    assert np.all(np.diff(y.levels) >= 0)
     tol = 1e-9 * max(1.0, float(y.expected_revenue))
     for heuristic in (yo.emsr_a(f, mu, sd), yo.emsr_b(f, mu, sd)):
         assert (
@@ -154,13 +154,51 @@ def test_batch_matches_one_leg_at_a_time():
         assert batch.expected_revenue[i] == pytest.approx(one.expected_revenue)
 
 
-def test_result_is_an_array_with_limits_attached():
+def test_result_gives_plain_levels_with_limits_attached():
     y = yo.optimal_protection_levels([100, 60], [40, 80], [10, 20], capacity=100)
-    assert isinstance(y, np.ndarray) and y.dtype == np.int64
-    assert y.tolist() == [37]
+    assert isinstance(y, yo.ProtectionLevels) and not isinstance(y, np.ndarray)
+    assert y.levels.dtype == np.int64 and y.levels.tolist() == [37]
+    assert np.asarray(y).tolist() == [37] and list(y) == [37] and len(y) == 1
     np.testing.assert_array_equal(y.booking_limits, [100, 63])
+    np.testing.assert_array_equal(yo.booking_limits(y, 100), [100, 63])  # accepted as levels
     assert y.value.shape == (2, 101)
     assert y.value[-1, -1] == y.expected_revenue
+
+
+def test_slices_and_arithmetic_do_not_carry_expected_revenue():
+    """A slice or a sum of the levels is an ordinary array: no stale revenue rides along."""
+    rng = np.random.default_rng(5)
+    f = np.sort(rng.uniform(50, 500, (3, 4)), axis=-1)[:, ::-1]
+    mu, sd = rng.uniform(5, 30, f.shape), rng.uniform(1, 8, f.shape)
+    batch = yo.optimal_protection_levels(f, mu, sd, capacity=60)
+    for part in (batch[0], batch[1:], batch[:, :2], np.asarray(batch) + 1, np.asarray(batch) * 2):
+        assert type(part) is np.ndarray
+        assert not hasattr(part, "expected_revenue")
+    # The result itself is frozen: its revenue stays the one of its levels.
+    with pytest.raises(AttributeError):
+        batch.expected_revenue = 0.0  # type: ignore[misc]
+    np.testing.assert_allclose(
+        batch.expected_revenue, yo.expected_revenue(batch.levels, f, mu, sd, capacity=60)
+    )
+
+
+def test_single_class_has_no_levels_and_may_sell_everything():
+    """One class: nothing to protect, booking limit = capacity, revenue p · E[min(D, C)]."""
+    fare, mean, std, capacity = 100.0, 40.0, 10.0, 30
+    y = yo.optimal_protection_levels([fare], [mean], [std], capacity=capacity)
+    assert y.levels.shape == (0,) and y.booking_limits.tolist() == [capacity]
+    # Hand calculation: D is N(mean, std) rounded to the nearest integer, below 0 at 0.
+    phi = NormalDist(mean, std).cdf
+    sold = sum(k * (phi(k + 0.5) - phi(k - 0.5)) for k in range(1, capacity))
+    sold += capacity * (1 - phi(capacity - 0.5))
+    assert y.expected_revenue == pytest.approx(fare * sold, rel=1e-12)
+    assert yo.expected_revenue([], [fare], [mean], [std], capacity=capacity) == pytest.approx(
+        fare * sold, rel=1e-12
+    )
+    table = yo.compare_single_leg([fare], [mean], [std], capacity=capacity)
+    assert table["protection_levels"].tolist() == [[]] * 4
+    assert table["booking_limits"].tolist() == [[capacity]] * 4
+    np.testing.assert_allclose(table["expected_revenue"], fare * sold, rtol=1e-12)
 
 
 def test_booking_limits_by_hand():

@@ -53,7 +53,7 @@ def compare_single_leg(
         "fcfs": np.zeros(fares.size - 1),
         "emsr-a": emsr_a(fares, means, spread),
         "emsr-b": emsr_b(fares, means, spread),
-        "optimal": best.protection_levels.astype(np.float64),
+        "optimal": best.levels.astype(np.float64),
     }
     rows = []
     for method, y in levels.items():

@@ -16,7 +16,8 @@ Demand beyond the capacity never matters, so every distribution is held on
 
 from __future__ import annotations
 
-from typing import Self
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -37,52 +38,72 @@ __all__ = [
 _CHUNK_ELEMENTS = 1 << 22
 
 
-class ProtectionLevels(np.ndarray):
-    """Integer nested protection levels, shape (..., n - 1), with the model's results attached.
+@dataclass(frozen=True, eq=False)
+class ProtectionLevels:
+    """Integer nested protection levels of the static model, with what the DP also computed.
 
-    It is an ``ndarray`` of the levels, so it can be indexed, compared and passed
-    on like one; the attributes carry what the dynamic program also computed.
+    A small result object, not an ``ndarray`` subclass: indexing and ``np.asarray(result)``
+    give the plain levels, so a slice or a sum is an ordinary array and never carries an
+    ``expected_revenue`` that no longer describes it.
 
     Attributes
     ----------
+    levels : ndarray of int64, shape (..., n - 1)
+        Protection levels (units), each in ``[0, capacity]``, non-decreasing along the last
+        axis; empty (shape (..., 0)) for a single class.
     expected_revenue : ndarray or float
-        Optimal expected revenue (money), batch shape ``(...)``.
+        Optimal expected revenue (money), batch shape ``(...)`` (a float for one leg).
     value : ndarray, shape (..., n, C + 1)
         ``value[..., i, x]``: expected revenue from classes ``1..i+1`` with ``x`` units left
         when they start to book.
     capacity : int
         Capacity the levels were computed for (units).
+
+    Examples
+    --------
+    >>> y = optimal_protection_levels([100, 60], [40, 80], [10, 20], capacity=100)
+    >>> y
+    ProtectionLevels([37], expected_revenue=7151.84)
+    >>> np.asarray(y), y[0], y.booking_limits
+    (array([37]), np.int64(37), array([100.,  63.]))
     """
 
+    levels: NDArray[np.int64]
     expected_revenue: NDArray[np.float64] | float
     value: NDArray[np.float64]
     capacity: int
 
-    def __new__(
-        cls, levels: NDArray, expected_revenue: NDArray, value: NDArray, capacity: int
-    ) -> Self:
-        obj = np.asarray(levels, dtype=np.int64).view(cls)
-        obj.expected_revenue = (
-            expected_revenue[()] if np.ndim(expected_revenue) == 0 else (expected_revenue)
-        )
-        obj.value = value
-        obj.capacity = capacity
-        return obj
+    def __array__(self, dtype: np.dtype | None = None, copy: bool | None = None) -> NDArray:
+        """Return the levels as an ``ndarray`` (so ``np.asarray(result)`` works)."""
+        if copy:
+            return np.array(self.levels, dtype=dtype, copy=True)
+        return np.asarray(self.levels, dtype=dtype)
 
-    def __array_finalize__(self, obj: object) -> None:
-        self.expected_revenue = getattr(obj, "expected_revenue", None)  # type: ignore[assignment]
-        self.value = getattr(obj, "value", None)  # type: ignore[assignment]
-        self.capacity = getattr(obj, "capacity", None)  # type: ignore[assignment]
+    def __getitem__(self, key: object) -> NDArray[np.int64] | np.int64:
+        """Index the levels; the result is a plain array or integer."""
+        return self.levels[key]  # type: ignore[index]
+
+    def __len__(self) -> int:
+        """Length of the first axis of the levels."""
+        return len(self.levels)
+
+    def __iter__(self) -> Iterator[NDArray[np.int64] | np.int64]:
+        """Iterate over the first axis of the levels."""
+        return iter(self.levels)
+
+    def __repr__(self) -> str:
+        rev = np.round(self.expected_revenue, 2)
+        return f"ProtectionLevels({self.levels.tolist()}, expected_revenue={rev.tolist()})"
 
     @property
-    def protection_levels(self) -> NDArray[np.int64]:
-        """The levels as a plain ``ndarray`` (units)."""
-        return self.view(np.ndarray)
+    def shape(self) -> tuple[int, ...]:
+        """Shape of the levels, ``(..., n - 1)``."""
+        return self.levels.shape
 
     @property
     def booking_limits(self) -> NDArray[np.float64]:
-        """Nested booking limits, shape (..., n) (units)."""
-        return booking_limits(self.view(np.ndarray), self.capacity)
+        """Nested booking limits at :attr:`capacity`, shape (..., n) (units)."""
+        return booking_limits(self.levels, self.capacity)
 
 
 def demand_pmf(
@@ -197,7 +218,8 @@ def _run(
             raise InputError(
                 "protection_levels", f"must have shape {(*batch, n - 1)}, got {g.shape}"
             )
-        flat_given = np.clip(np.rint(g), 0, c).astype(np.int64).reshape(-1, n - 1)
+        # reshape(-1, 0) is ambiguous for one class (no levels), so name the batch size.
+        flat_given = np.clip(np.rint(g), 0, c).astype(np.int64).reshape(flat_f.shape[0], n - 1)
     rows = max(1, _CHUNK_ELEMENTS // ((c + 1) ** 2))
     levels, value = [], []
     for start in range(0, flat_f.shape[0], rows):
@@ -251,18 +273,24 @@ def optimal_protection_levels(
     Returns
     -------
     ProtectionLevels
-        Integer protection levels, shape (..., n - 1), each in ``[0, capacity]`` and
-        non-decreasing; ``.expected_revenue`` holds the optimal expected revenue (money),
-        ``.value`` the value functions and ``.booking_limits`` the nested limits.
+        ``.levels``: integer protection levels, shape (..., n - 1), each in ``[0, capacity]``
+        and non-decreasing (empty for one class: it may sell the whole capacity);
+        ``.expected_revenue`` the optimal expected revenue (money), ``.value`` the value
+        functions and ``.booking_limits`` the nested limits. ``np.asarray(result)`` and
+        ``result[i]`` give the levels as a plain array.
 
     Examples
     --------
     >>> y = optimal_protection_levels([100, 60], [40, 80], [10, 20], capacity=100)
     >>> int(y[0]), round(float(y.expected_revenue))
     (37, 7152)
+    >>> optimal_protection_levels([100], [40], [10], capacity=30).booking_limits
+    array([30.])
     """
     lv, vv, rev, c = _run(fares, means, stds, capacity, dist, None)
-    return ProtectionLevels(lv, rev, vv, c)
+    return ProtectionLevels(
+        levels=lv, expected_revenue=rev[()] if rev.ndim == 0 else rev, value=vv, capacity=c
+    )
 
 
 def expected_revenue(
