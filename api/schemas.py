@@ -10,16 +10,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from yieldopt.store import (
-    Booking,
-    BookingRequest,
-    Decision,
-    DecisionSet,
-    InventoryRow,
-    OptimizationRequest,
-    OptimizationRun,
-    Overbooking,
-)
+from yieldopt.control import BookingRequest, Decision, DecisionSet
+from yieldopt.decisions import OptimizationRequest, Overbooking
+from yieldopt.model import BookingStatus, ControlKind, Method, QuoteDecision, Reason, RunStatus
+from yieldopt.optimize import RLP_SAMPLES
+from yieldopt.store import Booking, InventoryRow, OptimizationRun
 
 __all__ = [
     "BookingIn",
@@ -56,6 +51,11 @@ Amount = Annotated[float, Field(ge=0, le=MAX_UNITS, description="Units, finite a
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+# A method from the registry (yieldopt.model.Method), given as its string: lax on this
+# field only, as strict mode would want an enum member and the JSON body has the string.
+MethodName = Annotated[Method, Field(strict=False)]
 
 
 # ---------------------------------------------------------------------- networks
@@ -140,9 +140,9 @@ class OverbookingIn(_In):
 class OptimizationIn(_In):
     """An optimization run."""
 
-    method: Literal["dlp", "rlp", "davn", "emsr-b", "fcfs"] = "dlp"
+    method: MethodName = Method.DLP
     overbooking: OverbookingIn | None = None
-    samples: Annotated[int, Field(ge=1, le=1_000, description="rlp: sampled LPs.")] = 30
+    samples: Annotated[int, Field(ge=1, le=1_000, description="rlp: sampled LPs.")] = RLP_SAMPLES
     seed: Annotated[int, Field(ge=0, le=2**32 - 1, description="rlp: random seed.")] = 0
     classes: Annotated[int, Field(ge=1, le=100, description="davn: virtual classes.")] = 10
     background: bool | None = Field(
@@ -162,12 +162,12 @@ class OptimizationIn(_In):
 
 
 class DecisionsOut(BaseModel):
-    """A versioned, full-overlay decision set (see ``yieldopt.store.DecisionSet``)."""
+    """A versioned, full-overlay decision set (see ``yieldopt.control.DecisionSet``)."""
 
     network: str
     version: int
-    method: str
-    control: str
+    method: Method
+    control: ControlKind
     created_at: str
     network_revision: int
     forecast_revision: int
@@ -191,8 +191,8 @@ class RunOut(BaseModel):
 
     id: str
     network: str
-    status: Literal["queued", "running", "succeeded", "failed"]
-    method: str
+    status: RunStatus
+    method: Method
     params: dict[str, Any]
     decision_version: int | None
     error: str | None
@@ -227,8 +227,6 @@ class RequestIn(_In):
 
 
 BookingIn = RequestIn
-
-Reason = Literal["accepted", "bid_price", "booking_limit", "unavailable"]
 
 
 class EvaluationOut(BaseModel):
@@ -273,7 +271,7 @@ class BookingOut(BaseModel):
 
     accepted: bool
     booking_id: str | None = Field(description="Set when accepted.")
-    status: Literal["confirmed", "cancelled", "rejected"]
+    status: BookingStatus
     reason: Reason
     decision_version: int
     product: str
@@ -298,8 +296,8 @@ class BookingOut(BaseModel):
         return cls(
             accepted=b.accepted,
             booking_id=b.id if b.accepted else None,
-            status=b.status,  # type: ignore[arg-type]
-            reason=b.reason,  # type: ignore[arg-type]
+            status=BookingStatus(b.status),
+            reason=Reason(b.reason),
             decision_version=b.decision_version,
             product=b.product,
             quantity=b.quantity,
@@ -391,7 +389,7 @@ class GroupQuoteIn(_In):
 class GroupQuoteOut(BaseModel):
     """The displacement quote of a group (money; ``None`` where it does not fit)."""
 
-    decision: Literal["accept", "reject"]
+    decision: QuoteDecision
     accept: bool
     fits: bool
     displaced_value: float | None

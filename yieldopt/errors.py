@@ -8,13 +8,14 @@ solver failures are also ``RuntimeError``, so generic handlers keep working.
 
     YieldoptError
     ├── InputError (ValueError)       bad argument or field; ``.field`` names it
+    ├── ConflictError                 the request clashes with the current state
     └── SolverError (RuntimeError)    a solver failed or gave no usable answer
         └── InfeasibleError           the model has no feasible solution
 """
 
 from __future__ import annotations
 
-__all__ = ["InfeasibleError", "InputError", "SolverError", "YieldoptError"]
+__all__ = ["ConflictError", "InfeasibleError", "InputError", "SolverError", "YieldoptError"]
 
 
 class YieldoptError(Exception):
@@ -35,6 +36,25 @@ class InputError(YieldoptError, ValueError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(f"{field}: {message}")
+
+
+class ConflictError(YieldoptError):
+    """The request clashes with the current state (e.g. capacity below what is sold).
+
+    Raised by the store and the decision service (:mod:`yieldopt.decisions`); the HTTP
+    API answers it with 409.
+
+    Parameters
+    ----------
+    message : str
+        What clashes.
+    fields : list of str, optional
+        Request fields involved, e.g. ``["resources[2].capacity"]``.
+    """
+
+    def __init__(self, message: str, fields: list[str] | None = None) -> None:
+        self.fields = list(fields or [])
+        super().__init__(message)
 
 
 class SolverError(YieldoptError, RuntimeError):

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
+from yieldopt.decisions import execute_run, quote_network_group
+
 from ..dependencies import AdminKey, ReadKey, StoreDep, get_executor, get_settings, run_heavy
 from ..schemas import (
     DecisionsOut,
@@ -45,9 +47,10 @@ def create_optimization(
     """Optimize the controls and publish them as a new decision set.
 
     Methods: ``dlp`` and ``rlp`` (bid prices), ``davn`` (nested limits from
-    displacement-adjusted virtual classes), ``emsr-b`` (single-resource networks),
-    ``fcfs``. With ``overbooking`` the authorized capacity is the cost-optimal
-    overbooking limit. Large runs (or ``background: true``) answer 202 with a run to poll.
+    displacement-adjusted virtual classes), ``emsr-b`` (leg-based EMSR-b nesting on
+    every resource, as the simulator's policy), ``fcfs``. With ``overbooking`` the
+    authorized capacity is the cost-optimal overbooking limit. Large runs (or
+    ``background: true``) answer 202 with a run to poll.
     """
     request = body.to_request()
     network, _rev = store.get_network(network_id)
@@ -57,10 +60,10 @@ def create_optimization(
     run = store.create_run(network_id, request)
     response.headers["Location"] = _location(network_id, run.id)
     if background:
-        executor.submit(store.execute_run, network_id, run.id)
+        executor.submit(execute_run, store, network_id, run.id)
         response.status_code = 202
         return OptimizationOut(run=RunOut.of(run))
-    run = store.execute_run(network_id, run.id, reraise=True)
+    run = execute_run(store, network_id, run.id, reraise=True)
     decisions = store.decisions(network_id, run.decision_version)
     return OptimizationOut(run=RunOut.of(run), decisions=DecisionsOut.of(decisions))
 
@@ -104,5 +107,7 @@ async def create_group_quote(
     (never on the event loop): a key may have ``heavy_per_key`` quotes in flight, and
     beyond that or a full pool the answer is 429 with ``Retry-After``.
     """
-    quote = await run_heavy(request, store.group_quote, network_id, body.record(), body.shift_days)
+    quote = await run_heavy(
+        request, quote_network_group, store, network_id, body.record(), body.shift_days
+    )
     return GroupQuoteOut(**quote)

@@ -223,13 +223,13 @@ def test_heavy_requests_are_bounded_per_key_and_leave_evaluate_alone(sqlite_url)
     store.put_network("hotel", yo.Network.from_records(**HOTEL))
     app = create_app(Settings(api_keys=KEYS, heavy_per_key=1), store=store)
     release = threading.Event()
-    real = store.group_quote
+    real = store.optimization_inputs  # what a group quote reads first
 
-    def slow_quote(*args):
+    def slow_inputs(*args):
         release.wait(10)
         return real(*args)
 
-    store.group_quote = slow_quote
+    store.optimization_inputs = slow_inputs
     quote = {"units": {"std/2026-12-05": 2}, "rate": 90}
     url = "/v1/networks/hotel"
 

@@ -3,10 +3,10 @@
 import pytest
 
 import yieldopt as yo
+from yieldopt.control import BookingRequest, Controls, DecisionSet
 from yieldopt.errors import InputError
-from yieldopt.store import BookingRequest, Controls, DecisionSet
 
-from .conftest import HOTEL_NIGHTS, hotel
+from ..store.conftest import HOTEL_NIGHTS, hotel
 
 
 def decisions(bid, control="bid-price", limits=None, version=3) -> DecisionSet:

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 import yieldopt as yo
-from yieldopt.store import BookingRequest, OptimizationRequest, Store
+from yieldopt.decisions import OptimizationRequest, optimize_network
+from yieldopt.store import BookingRequest, Store
 
 
 def race(n_threads, fn, args):
@@ -191,7 +192,7 @@ def test_admin_writes_do_not_queue_behind_bookings(db_url):
         for _ in range(3):
             start = time.monotonic()
             store.put_network("n", bigger)
-            store.optimize("n", OptimizationRequest("fcfs"))
+            optimize_network(store, "n", OptimizationRequest("fcfs"))
             took.append(time.monotonic() - start)
     finally:
         stop.set()

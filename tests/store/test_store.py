@@ -6,14 +6,13 @@ import numpy as np
 import pytest
 
 import yieldopt as yo
+from yieldopt.decisions import OptimizationRequest, Overbooking, execute_run, optimize_network
 from yieldopt.errors import InputError
 from yieldopt.store import (
     BookingRequest,
     ConflictError,
     IdempotencyError,
     NotFoundError,
-    OptimizationRequest,
-    Overbooking,
     Store,
 )
 from yieldopt.store._schema import optimization_runs
@@ -80,7 +79,7 @@ def test_removing_a_resource_with_sales_is_a_conflict(store):
 
 def test_capacity_change_keeps_the_overbooking_margin(hotel_store):
     ob = Overbooking(show_prob=0.9, denied_cost=300.0, spoilage_cost=100.0)
-    ds = hotel_store.optimize("hotel", OptimizationRequest("dlp", overbooking=ob))
+    ds = optimize_network(hotel_store, "hotel", OptimizationRequest("dlp", overbooking=ob))
     assert ds.authorized == dict.fromkeys(HOTEL_NIGHTS, 21)
     recs = hotel_records(30)
     hotel_store.put_network("hotel", yo.Network.from_records(**recs))
@@ -89,9 +88,11 @@ def test_capacity_change_keeps_the_overbooking_margin(hotel_store):
 
 def test_publishing_authorized_below_sold_shows_the_deficit(hotel_store):
     ob = Overbooking(show_prob=0.9, denied_cost=300.0, spoilage_cost=100.0)
-    hotel_store.optimize("hotel", OptimizationRequest("fcfs", overbooking=ob))  # 21 authorized
+    optimize_network(
+        hotel_store, "hotel", OptimizationRequest("fcfs", overbooking=ob)
+    )  # 21 authorized
     hotel_store.book("hotel", BookingRequest("sat-1", 21))
-    hotel_store.optimize("hotel", OptimizationRequest("fcfs"))  # overbooking withdrawn: 20
+    optimize_network(hotel_store, "hotel", OptimizationRequest("fcfs"))  # overbooking withdrawn: 20
     sat = hotel_store.inventory("hotel")[1]
     assert (sat.capacity, sat.authorized, sat.sold, sat.available) == (20, 20, 21, -1)
     b, _ = hotel_store.book("hotel", BookingRequest("sat-1", 1))
@@ -101,7 +102,7 @@ def test_publishing_authorized_below_sold_shows_the_deficit(hotel_store):
 def test_absurd_overbooking_is_refused_naming_the_field(hotel_store):
     ob = Overbooking(show_prob=0.01, denied_cost=1.0, spoilage_cost=1000.0)
     with pytest.raises(InputError) as err:
-        hotel_store.optimize("hotel", OptimizationRequest("fcfs", overbooking=ob))
+        optimize_network(hotel_store, "hotel", OptimizationRequest("fcfs", overbooking=ob))
     assert err.value.field == "overbooking"
     assert "2 × its capacity" in str(err.value) and "capacity 20" in str(err.value)
     assert [r.authorized for r in hotel_store.inventory("hotel")] == [20, 20, 20]
@@ -151,7 +152,7 @@ def test_forecast_periods_add_up(store):
 
 # ---------------------------------------------------------------------- decisions
 def test_dlp_decisions_match_the_core_and_carry_los(hotel_store):
-    ds = hotel_store.optimize("hotel", OptimizationRequest("dlp"))
+    ds = optimize_network(hotel_store, "hotel", OptimizationRequest("dlp"))
     ref = yo.dlp(hotel(), HOTEL_DEMAND)
     assert ds.version == 1 and ds.control == "bid-price"
     assert ds.bid_prices == pytest.approx(ref.bid_prices.to_dict())
@@ -160,14 +161,16 @@ def test_dlp_decisions_match_the_core_and_carry_los(hotel_store):
     mins = {r["arrival"]: r["min_los"] for r in ds.min_los}
     assert mins == {"2026-12-04": 1, "2026-12-05": 2, "2026-12-06": 1}
     assert hotel_store.decisions("hotel").version == 1
-    assert hotel_store.optimize("hotel", OptimizationRequest("rlp", samples=5)).version == 2
+    assert (
+        optimize_network(hotel_store, "hotel", OptimizationRequest("rlp", samples=5)).version == 2
+    )
     assert hotel_store.decisions("hotel", 1).method == "dlp"
     assert hotel_store.decisions("hotel").method == "rlp"
 
 
 def test_decisions_use_remaining_capacity(hotel_store):
     hotel_store.book("hotel", BookingRequest("sat-2", 10))
-    ds = hotel_store.optimize("hotel", OptimizationRequest("dlp"))
+    ds = optimize_network(hotel_store, "hotel", OptimizationRequest("dlp"))
     cap = {"std/2026-12-04": 20, "std/2026-12-05": 10, "std/2026-12-06": 10}
     ref = yo.dlp(hotel(), HOTEL_DEMAND, capacity=cap)
     assert ds.bid_prices == pytest.approx(ref.bid_prices.to_dict())
@@ -183,7 +186,7 @@ def test_davn_limits_are_enforced_by_bookings(store):
     )
     store.put_network("n", net)
     store.put_forecast("n", [{"product": "ab", "mean": 2}, {"product": "a1", "mean": 5}])
-    ds = store.optimize("n", OptimizationRequest("davn"))
+    ds = optimize_network(store, "n", OptimizationRequest("davn"))
     assert ds.control == "nested"
     limit = ds.booking_limits["a1"]["a"]
     for _ in range(limit):
@@ -208,21 +211,36 @@ def test_emsr_b_on_a_single_leg(store):
             for i, (m, s) in enumerate(zip(means, stds, strict=True))
         ],
     )
-    ds = store.optimize("leg", OptimizationRequest("emsr-b"))
+    ds = optimize_network(store, "leg", OptimizationRequest("emsr-b"))
     expected = yo.booking_limits(yo.emsr_b(fares, means, stds), 100)
     got = [ds.booking_limits[f"c{i}"]["leg"] for i in range(4)]
     assert got == [int(np.ceil(b - 1e-9)) for b in expected]
-    with pytest.raises(InputError, match="single-resource"):
-        store.put_network("hotel", hotel())
-        store.put_forecast("hotel", [{"product": "sat-1", "mean": 1}])
-        store.optimize("hotel", OptimizationRequest("emsr-b"))
+
+
+def test_emsr_b_on_a_network_nests_every_resource_on_full_values(hotel_store):
+    """emsr-b is leg-based EMSR-b per resource, the simulator's emsr-b policy.
+
+    Saturday is used by fri-3 (320, mean 3), sat-2 (210, 15), fri-2 (200, 6) and sat-1
+    (100, 25). Ten equal bands of width 32 below 320 put 210 and 200 in one virtual
+    class (fare 207.14…, the demand-weighted mean), so EMSR-b runs on three classes with
+    Poisson spreads; a product may sell while more than the protection of the classes
+    above it remains: limit = ceil(20 − protection), at least 0.
+    """
+    ds = optimize_network(hotel_store, "hotel", OptimizationRequest("emsr-b"))
+    assert ds.control == "nested" and ds.method == "emsr-b"
+    mid = (15 * 210.0 + 6 * 200.0) / 21
+    y = yo.emsr_b([320.0, mid, 100.0], [3.0, 21.0, 25.0], np.sqrt([3.0, 21.0, 25.0]))
+    sat = HOTEL_NIGHTS[1]
+    top, low = (max(int(np.ceil(20 - p - 1e-9)), 0) for p in y)
+    expected = {"fri-3": 20, "sat-2": top, "fri-2": top, "sat-1": low}
+    assert {p: ds.booking_limits[p][sat] for p in expected} == expected
 
 
 def test_optimization_needs_a_forecast(store):
     store.put_network("hotel", hotel())
     with pytest.raises(ConflictError, match="no forecast"):
-        store.optimize("hotel", OptimizationRequest("dlp"))
-    assert store.optimize("hotel", OptimizationRequest("fcfs")).control == "fcfs"
+        optimize_network(store, "hotel", OptimizationRequest("dlp"))
+    assert optimize_network(store, "hotel", OptimizationRequest("fcfs")).control == "fcfs"
 
 
 def test_bad_overbooking_parameter_names_the_field(hotel_store):
@@ -231,18 +249,18 @@ def test_bad_overbooking_parameter_names_the_field(hotel_store):
     assert err.value.field == "overbooking.show_prob"
     ob = Overbooking(show_prob=0.9, denied_cost=-1.0, spoilage_cost=1.0)
     with pytest.raises(InputError) as err:
-        hotel_store.optimize("hotel", OptimizationRequest("dlp", overbooking=ob))
+        optimize_network(hotel_store, "hotel", OptimizationRequest("dlp", overbooking=ob))
     assert err.value.field == "overbooking.denied_cost"
 
 
 def test_runs_record_outcomes(hotel_store):
     run = hotel_store.create_run("hotel", OptimizationRequest("dlp"))
     assert run.status == "queued"
-    done = hotel_store.execute_run("hotel", run.id)
+    done = execute_run(hotel_store, "hotel", run.id)
     assert (done.status, done.decision_version) == ("succeeded", 1)
     hotel_store.put_network("other", hotel())
-    failed = hotel_store.execute_run(
-        "other", hotel_store.create_run("other", OptimizationRequest()).id
+    failed = execute_run(
+        hotel_store, "other", hotel_store.create_run("other", OptimizationRequest()).id
     )
     assert failed.status == "failed" and "no forecast" in failed.error
     queued = hotel_store.create_run("hotel", OptimizationRequest())
@@ -267,12 +285,12 @@ def test_only_runs_of_a_gone_owner_are_reclaimed_and_stay_failed(db_url):
     assert (run.status, run.error) == ("failed", "interrupted by a restart")
     assert alive.get_run("hotel", mine.id).status == "queued"
     # The reclaimed run cannot flip to succeeded nor publish anything afterwards.
-    assert dead.execute_run("hotel", stuck.id).status == "failed"
+    assert execute_run(dead, "hotel", stuck.id).status == "failed"
     with pytest.raises(ConflictError, match="reclaimed"):
-        dead.execute_run("hotel", stuck.id, reraise=True)
+        execute_run(dead, "hotel", stuck.id, reraise=True)
     with pytest.raises(NotFoundError):
         alive.decisions("hotel")
-    assert alive.execute_run("hotel", mine.id).status == "succeeded"
+    assert execute_run(alive, "hotel", mine.id).status == "succeeded"
     assert alive.decisions("hotel").version == 1
     dead.close()
     alive.close()
@@ -280,7 +298,7 @@ def test_only_runs_of_a_gone_owner_are_reclaimed_and_stay_failed(db_url):
 
 def test_a_run_reclaimed_while_it_optimizes_publishes_nothing(hotel_store, monkeypatch):
     run = hotel_store.create_run("hotel", OptimizationRequest("dlp"))
-    real = hotel_store._inputs
+    real = hotel_store.optimization_inputs
 
     def reclaimed_meanwhile(network_id):
         # Another server reclaims the run while the solver runs (its lease lapsed).
@@ -292,8 +310,8 @@ def test_a_run_reclaimed_while_it_optimizes_publishes_nothing(hotel_store, monke
             )
         return real(network_id)
 
-    monkeypatch.setattr(hotel_store, "_inputs", reclaimed_meanwhile)
-    done = hotel_store.execute_run("hotel", run.id)
+    monkeypatch.setattr(hotel_store, "optimization_inputs", reclaimed_meanwhile)
+    done = execute_run(hotel_store, "hotel", run.id)
     assert (done.status, done.decision_version) == ("failed", None)
     with pytest.raises(NotFoundError):
         hotel_store.decisions("hotel")
@@ -315,7 +333,7 @@ def test_multi_resource_booking_is_all_or_nothing(hotel_store):
 
 
 def test_bid_price_rejection_and_price_override(hotel_store):
-    hotel_store.optimize("hotel", OptimizationRequest("dlp"))
+    optimize_network(hotel_store, "hotel", OptimizationRequest("dlp"))
     b, _ = hotel_store.book("hotel", BookingRequest("sat-1"))
     assert (b.status, b.reason, b.decision_version) == ("rejected", "bid_price", 1)
     b, _ = hotel_store.book("hotel", BookingRequest("sat-1", price=250.0))
@@ -374,7 +392,7 @@ def test_list_bookings_pages(hotel_store):
 
 # ---------------------------------------------------------------------- evaluate
 def test_evaluate_writes_nothing_and_follows_bookings(hotel_store):
-    hotel_store.optimize("hotel", OptimizationRequest("dlp"))
+    optimize_network(hotel_store, "hotel", OptimizationRequest("dlp"))
     statements = []
 
     from sqlalchemy import event
@@ -398,7 +416,7 @@ def test_evaluate_writes_nothing_and_follows_bookings(hotel_store):
 
 def test_evaluate_sees_new_versions_at_once(hotel_store):
     assert hotel_store.evaluate("hotel", BookingRequest("sat-1")).decision_version == 0
-    hotel_store.optimize("hotel", OptimizationRequest("dlp"))
+    optimize_network(hotel_store, "hotel", OptimizationRequest("dlp"))
     d = hotel_store.evaluate("hotel", BookingRequest("sat-1"))
     assert (d.decision_version, d.reason) == (1, "bid_price")
 

@@ -1,6 +1,34 @@
-"""Booking control: policies that decide requests, vectorized over booking states."""
+"""Booking control: every accept/reject and availability decision.
 
+- :func:`accepts` is THE accept rule, ``value >= bid_price_total`` with one documented
+  tolerance (ties go to acceptance); the simulator's policies, the service's compiled
+  controls, group quotes and length-of-stay controls all decide through it.
+- :class:`Policy` and :func:`make_policy`: the simulator's policies, vectorized over
+  booking states (:class:`ControlModel`).
+- :class:`Controls`: a network's decision set compiled to decide single requests
+  (:class:`BookingRequest` → :class:`Decision`), the service's ``evaluate`` and bookings.
+- The records decisions are computed from and decide: :class:`Forecast`,
+  :class:`DecisionSet`, :class:`BookingRequest`.
+"""
+
+from ..optimize import ACCEPT_RTOL, accepts
+from ._compiled import Assessment, Controls, Decision, resource_order
 from ._model import ControlModel
 from ._policies import POLICIES, Policy, make_policy
+from ._records import BookingRequest, DecisionSet, Forecast
 
-__all__ = ["POLICIES", "ControlModel", "Policy", "make_policy"]
+__all__ = [
+    "ACCEPT_RTOL",
+    "POLICIES",
+    "Assessment",
+    "BookingRequest",
+    "ControlModel",
+    "Controls",
+    "Decision",
+    "DecisionSet",
+    "Forecast",
+    "Policy",
+    "accepts",
+    "make_policy",
+    "resource_order",
+]

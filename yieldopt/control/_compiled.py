@@ -4,25 +4,37 @@
 (resource positions, bid-price totals, nested limits) once, so deciding one request is a
 handful of dictionary look-ups and additions. The same rule serves the ``evaluate`` hot
 path (against an in-memory inventory snapshot) and bookings (whose capacity checks the
-store repeats atomically in the database).
+store repeats atomically in the database). The price test is :func:`~yieldopt.control.accepts`,
+the rule the simulator's bid-price policies use, so the service and the simulator decide
+the same request identically.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import InputError
-from ..model import Network
-from ._queries import lock_order
+from ..model import ControlKind, Network, Reason
+from ..optimize import accepts
 from ._records import BookingRequest, DecisionSet
 
-__all__ = ["Assessment", "Controls", "Decision"]
+__all__ = ["Assessment", "Controls", "Decision", "resource_order"]
 
-# Bid prices come from an LP: a product priced exactly at its bid-price total (the
-# marginal product) must not be rejected by rounding noise in the duals.
-_REL_TOL = 1e-9
+
+def resource_order(resource_ids: Iterable[str]) -> list[str]:
+    """Return resource ids in the canonical order: distinct, by code point.
+
+    Compiled controls list a product's resources in this order, and the store locks
+    inventory rows in it (its lock order), so bookings, cancellations and admin writes
+    never wait on each other in a cycle. Code-point order is PostgreSQL's
+    ``COLLATE "C"`` on UTF-8 text and SQLite's ``BINARY`` collation.
+
+    >>> resource_order(["b", "a", "b"])
+    ['a', 'b']
+    """
+    return sorted(set(resource_ids))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +59,13 @@ class Assessment:
         quantity × Σ bid prices of the product's resources (money).
     resources : tuple of int
         Positions of the resources it uses, in the lock order
-        (:func:`~yieldopt.store._queries.lock_order`: by resource id).
+        (:func:`resource_order`: by resource id).
     limits : tuple of (int or None)
         Nested limit on ``sold`` of each of those resources after the sale; ``None``
         where only the authorized capacity applies.
     price_ok : bool
-        Whether the bid-price rule (if it applies) accepts it.
+        Whether the bid-price rule (if it applies) accepts it:
+        :func:`~yieldopt.control.accepts` ``(value, bid_price_total)``.
     """
 
     product: str
@@ -80,7 +93,7 @@ class Decision:
     ----------
     accepted : bool
         Accept or reject.
-    reason : str
+    reason : Reason
         ``"accepted"``, ``"bid_price"`` (value below the bid-price total),
         ``"booking_limit"`` (a nested limit is reached) or ``"unavailable"`` (not enough
         authorized capacity left on a resource).
@@ -91,7 +104,7 @@ class Decision:
     """
 
     accepted: bool
-    reason: str
+    reason: Reason
     assessment: Assessment
     decision_version: int
 
@@ -106,7 +119,7 @@ class Controls:
     network_id: str
     network_revision: int
     version: int
-    control: str
+    control: ControlKind
     resource_ids: tuple[str, ...]
     product_index: dict[str, int]
     prices: tuple[float, ...]
@@ -150,15 +163,15 @@ class Controls:
         ids = tuple(network.resource_ids)
         bid = dict.fromkeys(ids, 0.0)
         limits: dict[str, dict[str, int]] = {}
-        control, version = "fcfs", 0
+        control, version = ControlKind.FCFS, 0
         if decisions is not None:
-            control, version = decisions.control, decisions.version
+            control, version = ControlKind(decisions.control), decisions.version
             bid.update({k: float(v) for k, v in decisions.bid_prices.items() if k in bid})
             limits = decisions.booking_limits
         uses, route, lim = [], [], []
         for p in network.products:
-            # The lock order, shared with cancellations and admin writes (no deadlocks).
-            order = tuple(network.resource_index[r] for r in lock_order(p.resources))
+            # The store's lock order, shared with cancellations and admin writes (no deadlocks).
+            order = tuple(network.resource_index[r] for r in resource_order(p.resources))
             uses.append(order)
             route.append(math.fsum(bid[ids[i]] for i in order))
             own = limits.get(p.id, {})
@@ -210,7 +223,7 @@ class Controls:
         price = self.prices[j] if request.price is None else float(request.price)
         value = q * (price + adjust)
         bid = q * self.route_bid[j]
-        ok = self.control != "bid-price" or value - bid >= -_REL_TOL * max(1.0, abs(value))
+        ok = self.control != ControlKind.BID_PRICE or accepts(value, bid)
         return Assessment(
             product=request.product,
             index=j,
@@ -243,17 +256,17 @@ class Controls:
             then the nested limits — the order bookings use.
         """
         a = self.assess(request)
-        reason = "accepted" if a.price_ok else "bid_price"
+        reason = Reason.ACCEPTED if a.price_ok else Reason.BID_PRICE
         if a.price_ok:
             for i, limit in zip(a.resources, a.limits, strict=True):
                 after = sold[i] + a.quantity
                 if after > authorized[i]:
-                    reason = "unavailable"
+                    reason = Reason.UNAVAILABLE
                     break
                 if limit is not None and after > limit:
-                    reason = "booking_limit"
+                    reason = Reason.BOOKING_LIMIT
                     break
-        return Decision(reason == "accepted", reason, a, self.version)
+        return Decision(reason == Reason.ACCEPTED, reason, a, self.version)
 
 
 def _limit(x: object) -> int | None:

@@ -23,19 +23,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import InputError
-from ..optimize import WarmDLP, davn, dp_decomposition
+from ..model import PolicyName
+from ..optimize import RLP_SAMPLES, WarmDLP, accepts, davn, dp_decomposition
 from ._model import ControlModel
 
 __all__ = ["POLICIES", "Policy", "make_policy"]
-
-# Ties go to acceptance: solver noise must not turn an indifferent request away.
-_TOL = 1e-9
 
 
 class Policy:
     """Base class: the interface every policy implements."""
 
-    name = "policy"
+    name: str = "policy"
 
     def __init__(self, model: ControlModel, seed: int = 0) -> None:
         self.model = model
@@ -66,7 +64,7 @@ class Policy:
 class FCFS(Policy):
     """First come, first served: sell while capacity lasts."""
 
-    name = "fcfs"
+    name = PolicyName.FCFS
 
     def accept(self, rows, products, periods, remaining):
         return np.ones(rows.size, dtype=bool)
@@ -75,10 +73,11 @@ class FCFS(Policy):
 class BidPrices(Policy):
     """Bid-price control from the deterministic LP, re-solved on remaining capacity.
 
-    Accept ``j`` iff ``v_j >= Σ_{i in j} π_i``.
+    Accept ``j`` iff ``v_j >= Σ_{i in j} π_i`` (:func:`~yieldopt.control.accepts`: ties
+    go to acceptance), the rule the service's compiled controls use.
     """
 
-    name = "dlp"
+    name = PolicyName.DLP
 
     def reset(self, path_ids):
         m = self.model
@@ -105,14 +104,14 @@ class BidPrices(Policy):
     def accept(self, rows, products, periods, remaining):
         res = self.model.product_resources[products]
         total = self.bid[rows[:, None], res].sum(axis=1)
-        return self.model.values[products] >= total - _TOL
+        return accepts(self.model.values[products], total)
 
 
 class RandomizedBidPrices(BidPrices):
     """Randomized LP: bid prices averaged over LPs on Poisson-sampled remaining demand."""
 
-    name = "rlp"
-    samples = 10
+    name = PolicyName.RLP
+    samples = RLP_SAMPLES
 
     def _prices(self, capacity, frac, path_id, step=0):
         mean = self.model.product_demand(frac)
@@ -138,7 +137,7 @@ class VirtualNesting(Policy):
     protected for the virtual classes above it.
     """
 
-    name = "davn"
+    name = PolicyName.DAVN
     displacement = True
 
     def reset(self, path_ids):
@@ -174,9 +173,12 @@ class VirtualNesting(Policy):
 
 
 class LegEMSRb(VirtualNesting):
-    """Leg-based EMSR-b: nested limits per resource on full product values (no displacement)."""
+    """Leg-based EMSR-b: nested limits per resource on full product values (no displacement).
 
-    name = "emsr-b"
+    The service's ``emsr-b`` method computes the same limits (DAVN with zero bid prices).
+    """
+
+    name = PolicyName.EMSR_B
     displacement = False
 
 
@@ -190,7 +192,7 @@ class DecompositionBidPrices(Policy):
     time, too slow for simulations of hundreds of paths.
     """
 
-    name = "dp-decomposition"
+    name = PolicyName.DP_DECOMPOSITION
     single_resource = False
 
     def reset(self, path_ids):
@@ -225,16 +227,17 @@ class DecompositionBidPrices(Policy):
             :, None
         ]
         total = self.marginal[res, t, x].sum(axis=1)
-        return self.model.values[products] >= total - _TOL
+        return accepts(self.model.values[products], total)
 
 
 class SingleResourceDP(DecompositionBidPrices):
     """The exact dynamic program of a single resource (Lee–Hersh)."""
 
-    name = "dp"
+    name = PolicyName.DP
     single_resource = True
 
 
+#: Policy classes by name; every :class:`~yieldopt.model.PolicyName` but ``hindsight``.
 POLICIES: dict[str, Callable[..., Policy]] = {
     p.name: p
     for p in (
@@ -253,6 +256,8 @@ def make_policy(name: str, model: ControlModel, seed: int = 0) -> Policy:
     """Create a policy by name (``hindsight`` is computed by the simulator, not here)."""
     if name not in POLICIES:
         raise InputError(
-            "policy", f"unknown policy {name!r}; choose from {sorted(POLICIES)} or 'hindsight'"
+            "policy",
+            f"unknown policy {name!r}; choose from {sorted(map(str, POLICIES))}"
+            f" or {PolicyName.HINDSIGHT.value!r}",
         )
     return POLICIES[name](model, seed)

@@ -1,142 +1,42 @@
-"""From a stored network, forecast and inventory to a decision set or a group quote.
+"""From a network, forecast and inventory to a decision set body or a group quote.
 
-This is the glue between the store and the numeric core: it takes the remaining
-capacity (authorized − sold), the forecast demand still to come and the optimization
-request, calls the core optimizers and lays their results out as a
-:class:`~yieldopt.store.DecisionSet` body. No database access happens here.
+Pure computation: it takes the remaining capacity (authorized − sold), the forecast
+demand still to come and the optimization request, calls the core optimizers and lays
+their results out as the body of a :class:`~yieldopt.control.DecisionSet` (JSON-ready).
+No database access happens here; :mod:`yieldopt.decisions` runs it against a store.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from ..control import Forecast
 from ..errors import InputError
-from ..model import Network
+from ..model import Method, Network
 from ..optimize import (
     authorized_capacity,
-    booking_limits,
     davn,
     dlp,
-    emsr_b,
     group_quote,
     los_controls,
     min_los,
     rlp,
 )
-from ._records import Forecast
+from ._request import OptimizationRequest, Overbooking
 
-__all__ = [
-    "MAX_OVERBOOKING_FACTOR",
-    "METHODS",
-    "OptimizationRequest",
-    "Overbooking",
-    "compute_decisions",
-    "quote_group",
-]
-
-#: Optimizers a decision set can come from.
-METHODS = ("dlp", "rlp", "davn", "emsr-b", "fcfs")
+__all__ = ["MAX_OVERBOOKING_FACTOR", "compute_decisions", "quote_group"]
 
 #: Most authorized capacity a decision set may carry, as a multiple of the capacity.
 #: Real no-show and cancellation rates overbook by a few percent to a few tens of
 #: percent; selling more than twice what exists means a show or cancellation rate that
 #: is almost surely wrong, and every unit beyond would be a customer turned away.
 MAX_OVERBOOKING_FACTOR = 2.0
-
-_CONTROL = {"dlp": "bid-price", "rlp": "bid-price", "davn": "nested", "emsr-b": "nested"}
-
-
-@dataclass(frozen=True)
-class Overbooking:
-    """Overbooking parameters, the same for every resource.
-
-    Attributes
-    ----------
-    show_prob : float
-        Probability that a reservation shows up, in [0.01, 1].
-    denied_cost : float
-        Cost of denying a customer who shows (money).
-    spoilage_cost : float
-        Cost of a unit left empty (money).
-    cancel_prob : float
-        Probability that a reservation cancels before the day, in [0, 0.99].
-    """
-
-    show_prob: float
-    denied_cost: float
-    spoilage_cost: float
-    cancel_prob: float = 0.0
-
-    def __post_init__(self) -> None:
-        # Below 1% shows the limits run into the billions; such inputs are mistakes.
-        for name, lo, hi in (("show_prob", 0.01, 1.0), ("cancel_prob", 0.0, 0.99)):
-            x = getattr(self, name)
-            if not (isinstance(x, int | float) and lo <= x <= hi):
-                raise InputError(f"overbooking.{name}", f"must lie in [{lo}, {hi}], got {x!r}")
-
-
-@dataclass(frozen=True)
-class OptimizationRequest:
-    """What to optimize.
-
-    Attributes
-    ----------
-    method : str
-        One of :data:`METHODS`.
-    overbooking : Overbooking or None
-        When given, the authorized capacity of every resource is its cost-optimal
-        overbooking limit; otherwise it is the physical capacity.
-    samples : int
-        ``rlp``: number of sampled LPs.
-    seed : int
-        ``rlp``: random seed.
-    classes : int
-        ``davn``: virtual classes per resource.
-    """
-
-    method: str = "dlp"
-    overbooking: Overbooking | None = None
-    samples: int = 30
-    seed: int = 0
-    classes: int = 10
-
-    def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise InputError("method", f"must be one of {list(METHODS)}, got {self.method!r}")
-        for name in ("samples", "classes"):
-            if int(getattr(self, name)) < 1:
-                raise InputError(name, "must be at least 1")
-
-    def work(self, n_products: int) -> int:
-        """Rough size of the run (LP columns solved), to choose between sync and background."""
-        return n_products * (self.samples if self.method == "rlp" else 1)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the request as a JSON-ready dict."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, body: Mapping[str, Any]) -> OptimizationRequest:
-        """Build from :meth:`to_dict` output.
-
-        Parameters
-        ----------
-        body : mapping
-            ``{"method", "overbooking"?, "samples"?, "seed"?, "classes"?}``.
-        """
-        ob = body.get("overbooking")
-        known = ("method", "samples", "seed", "classes")
-        return cls(
-            overbooking=None if ob is None else Overbooking(**ob),
-            **{k: body[k] for k in known if k in body},
-        )
 
 
 def _authorized(network: Network, ob: Overbooking | None) -> NDArray[np.int64]:
@@ -196,25 +96,6 @@ def _limits(
             row[ids[i]] = int(sold[i] + min(max(room, 0), remaining[i]))
         out[p.id] = row
     return out
-
-
-def _emsr_b_thresholds(
-    network: Network, means: NDArray, stds: NDArray, remaining: NDArray
-) -> NDArray[np.float64]:
-    if len(network.resources) != 1:
-        raise InputError("method", "emsr-b needs a single-resource network; use davn")
-    v = network.values
-    live = v > 0
-    fares = np.unique(v[live])[::-1]  # distinct values, descending: one class each
-    theta = np.full((1, v.size), np.inf)
-    if fares.size == 0:
-        return theta
-    cls = np.searchsorted(-fares, -v[live])
-    mu = np.bincount(cls, weights=means[live], minlength=fares.size)
-    sd = np.sqrt(np.bincount(cls, weights=stds[live] ** 2, minlength=fares.size))
-    limits = booking_limits(emsr_b(fares, mu, sd), float(remaining[0]))
-    theta[0, live] = float(remaining[0]) - limits[cls]
-    return theta
 
 
 def _los(network: Network, bid: pd.Series) -> tuple[list[dict], list[dict]] | tuple[None, None]:
@@ -277,9 +158,10 @@ def compute_decisions(
     mean = network.demand_vector({p: m for p, m in means.items() if p in known})
     std = network.demand_vector({p: s for p, s in stds.items() if p in known}, "stds")
     ids = network.resource_ids
+    method = request.method
     out: dict[str, Any] = {
-        "method": request.method,
-        "control": _CONTROL.get(request.method, "fcfs"),
+        "method": method.value,
+        "control": method.control.value,
         "objective": None,
         "bid_prices": dict.fromkeys(ids, 0.0),
         "authorized": {r: int(a) for r, a in zip(ids, authorized, strict=True)},
@@ -289,22 +171,28 @@ def compute_decisions(
         "min_los": None,
         "params": request.to_dict(),
     }
-    if request.method == "fcfs":
+    if method == Method.FCFS:
         return out
-    if request.method == "rlp":
+    if method == Method.RLP:
         res = rlp(network, mean, n_samples=request.samples, seed=request.seed, capacity=remaining)
         bid, objective = res.bid_prices, res.objective
     else:
         base = dlp(network, mean, capacity=remaining)
         bid, objective = base.bid_prices, base.objective
         out["allocation"] = {k: float(v) for k, v in base.allocation.items()}
-    if request.method == "davn":
+    if method in (Method.DAVN, Method.EMSR_B):
+        # emsr-b is leg-based EMSR-b on every resource: DAVN's nesting on full product
+        # values (zero displacement prices), the simulator's emsr-b policy. On a single
+        # resource whose values lie more than a class width apart it is classic EMSR-b.
+        displacement = None if method == Method.DAVN else np.zeros(len(network.resources))
         thresholds = davn(
-            network, mean, std, n_classes=request.classes, capacity=remaining
+            network,
+            mean,
+            std,
+            n_classes=request.classes,
+            capacity=remaining,
+            bid_prices=displacement,
         ).thresholds
-        out["booking_limits"] = _limits(network, thresholds, sold, remaining)
-    elif request.method == "emsr-b":
-        thresholds = _emsr_b_thresholds(network, mean, std, remaining)
         out["booking_limits"] = _limits(network, thresholds, sold, remaining)
     out["objective"] = float(objective)
     out["bid_prices"] = {k: float(v) for k, v in bid.items()}

@@ -3,7 +3,9 @@
 A SQLite file by default (WAL, busy timeout), PostgreSQL by URL
 (``postgresql+psycopg://…``, the ``postgres`` extra). :class:`Store` keeps networks,
 forecasts, versioned decision sets, bookings with idempotency keys and the inventory
-per resource; a booking decides and takes capacity in one transaction.
+per resource; a booking is decided by the compiled controls of :mod:`yieldopt.control`
+and takes capacity in one transaction. The store only persists and loads: decision sets
+are computed by :mod:`yieldopt.decisions` and handed to :meth:`Store.publish_decisions`.
 
 >>> from yieldopt.store import BookingRequest, Store
 >>> store = Store.open("sqlite://")
@@ -19,17 +21,8 @@ per resource; a booking decides and takes capacity in one transaction.
 """
 
 from ._cache import ControlsCache, Snapshot
-from ._controls import Assessment, Controls, Decision
 from ._engine import DEFAULT_URL, create_engine, is_sqlite
 from ._errors import ConflictError, IdempotencyError, NotFoundError, StoreError, UnavailableError
-from ._optimize import (
-    MAX_OVERBOOKING_FACTOR,
-    METHODS,
-    OptimizationRequest,
-    Overbooking,
-    compute_decisions,
-    quote_group,
-)
 from ._records import (
     Booking,
     BookingRequest,
@@ -40,38 +33,31 @@ from ._records import (
 )
 from ._schema import MIGRATIONS, SCHEMA_VERSION, schema_version, upgrade
 from ._store import Store
+from ._store_decisions import OptimizationInputs
 from ._writer import GroupCommitter
 
 __all__ = [
     "DEFAULT_URL",
-    "MAX_OVERBOOKING_FACTOR",
-    "METHODS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
-    "Assessment",
     "Booking",
     "BookingRequest",
     "ConflictError",
-    "Controls",
     "ControlsCache",
-    "Decision",
     "DecisionSet",
     "Forecast",
     "GroupCommitter",
     "IdempotencyError",
     "InventoryRow",
     "NotFoundError",
-    "OptimizationRequest",
+    "OptimizationInputs",
     "OptimizationRun",
-    "Overbooking",
     "Snapshot",
     "Store",
     "StoreError",
     "UnavailableError",
-    "compute_decisions",
     "create_engine",
     "is_sqlite",
-    "quote_group",
     "schema_version",
     "upgrade",
 ]

@@ -23,7 +23,7 @@ import uuid
 
 from sqlalchemy import Connection, select, update
 
-from ._controls import Assessment, Controls
+from ..control import Assessment, Controls
 from ._errors import IdempotencyError
 from ._queries import (
     booking_from_row,

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ._controls import Controls
+from ..control import Controls
 
 __all__ = ["ControlsCache", "Snapshot"]
 

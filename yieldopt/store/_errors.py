@@ -3,16 +3,17 @@
 ::
 
     YieldoptError
+    ├── ConflictError                 the request clashes with the stored state
+    │                                 (:class:`yieldopt.errors.ConflictError`, re-exported)
     └── StoreError                    the database refused or is not usable
         ├── NotFoundError (LookupError)   no such network, booking or run
-        ├── ConflictError                 the request clashes with the stored state
         ├── IdempotencyError              a key was reused for a different request
         └── UnavailableError              the database is unavailable for now; retry later
 """
 
 from __future__ import annotations
 
-from ..errors import YieldoptError
+from ..errors import ConflictError, YieldoptError
 
 __all__ = ["ConflictError", "IdempotencyError", "NotFoundError", "StoreError", "UnavailableError"]
 
@@ -36,22 +37,6 @@ class NotFoundError(StoreError, LookupError):
         self.kind = kind
         self.key = key
         super().__init__(f"{kind} {key!r} not found")
-
-
-class ConflictError(StoreError):
-    """The request clashes with the stored state (e.g. capacity below what is sold).
-
-    Parameters
-    ----------
-    message : str
-        What clashes.
-    fields : list of str, optional
-        Request fields involved, e.g. ``["resources[2].capacity"]``.
-    """
-
-    def __init__(self, message: str, fields: list[str] | None = None) -> None:
-        self.fields = list(fields or [])
-        super().__init__(message)
 
 
 class IdempotencyError(StoreError):

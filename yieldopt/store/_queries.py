@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Connection, Row, select, update
 
+from ..control import resource_order
 from ..model import Network
 from ._errors import NotFoundError
 from ._records import Booking, DecisionSet, Forecast, InventoryRow, OptimizationRun
@@ -234,8 +235,10 @@ def lock_order(resource_ids: Iterable[str]) -> list[str]:
 
     Code-point order is the order of PostgreSQL's ``COLLATE "C"`` on UTF-8 text and of
     SQLite's ``BINARY`` collation, so :func:`lock_inventory` can let the database sort.
+    It is :func:`yieldopt.control.resource_order`, the order compiled controls list a
+    product's resources in.
     """
-    return sorted(set(resource_ids))
+    return resource_order(resource_ids)
 
 
 def lock_inventory(conn: Connection, network_id: str) -> list[str]:

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..control import Controls, Decision
 from ._bookings import cancel_booking, find_by_key, record_booking, take_capacity
 from ._cache import Snapshot
-from ._controls import Controls, Decision
 from ._queries import (
     Head,
     booking_from_row,

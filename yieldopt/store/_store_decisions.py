@@ -1,10 +1,12 @@
-"""Decision sets, optimization runs and group quotes: the optimizing part of the store.
+"""Decision sets and optimization runs: what the store persists of optimizing.
 
-The optimizers run outside any transaction on what was read (network, forecast,
-remaining capacity); publishing the result checks that the network did not change in
-the meantime, locks the network's inventory rows in the global lock order (so it waits
-only for the bookings in flight), writes the new decision set and its authorized
-capacity, and drops the evaluate cache of the network.
+The store does not optimize. :meth:`~DecisionsMixin.optimization_inputs` reads what the
+optimizers work on (network, forecast, inventory) in one transaction;
+:mod:`yieldopt.decisions` computes the decision set outside any transaction and hands it
+to :meth:`~DecisionsMixin.publish_decisions`, which checks that the network did not
+change in the meantime, locks the network's inventory rows in the global lock order (so
+it waits only for the bookings in flight), writes the new decision set and its
+authorized capacity, and drops the evaluate cache of the network.
 
 Optimization runs belong to the store (server process) that created them: it holds a
 lease on each of its queued and running runs and renews it from a heartbeat thread.
@@ -21,15 +23,15 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import Connection, insert, or_, update
 
-from ..errors import YieldoptError
-from ..model import Network
+from ..model import Network, RunStatus
 from ._errors import ConflictError, NotFoundError
-from ._optimize import OptimizationRequest, compute_decisions, quote_group
 from ._queries import (
     Head,
     load_decisions,
@@ -47,59 +49,64 @@ from ._records import OptimizationRun as Run
 from ._schema import decision_sets, networks, optimization_runs
 from ._store_base import StoreBase
 
-__all__ = ["DecisionsMixin"]
+__all__ = ["DecisionsMixin", "OptimizationInputs", "RunRequest"]
 
 log = logging.getLogger("yieldopt.store")
 
 
+@dataclass(frozen=True)
+class OptimizationInputs:
+    """What the optimizers of one network work on, read in one transaction.
+
+    Attributes
+    ----------
+    network_id : str
+        Network id.
+    head : Head
+        The network row as read (incarnation, revision, decision version); publishing
+        checks it is unchanged.
+    network : Network
+        The network.
+    forecast : Forecast or None
+        Demand still to come (``None``: none set).
+    inventory : list of InventoryRow
+        Capacity counts per resource, in network order.
+    """
+
+    network_id: str
+    head: Head
+    network: Network
+    forecast: Forecast | None
+    inventory: list[InventoryRow]
+
+    @property
+    def sold(self) -> NDArray[np.int64]:
+        """Units sold per resource, shape (m,)."""
+        return np.array([r.sold for r in self.inventory], dtype=np.int64)
+
+    @property
+    def available(self) -> NDArray[np.int64]:
+        """Units left per resource, ``max(authorized − sold, 0)``, shape (m,)."""
+        return np.array([max(r.available, 0) for r in self.inventory], dtype=np.int64)
+
+
+class RunRequest(Protocol):
+    """What a queued optimization run records of its request."""
+
+    @property
+    def method(self) -> str:
+        """Method name."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the request as a JSON-ready dict (stored as the run's ``params``)."""
+        ...
+
+
 class DecisionsMixin(StoreBase):
-    """Optimize networks, publish and read decision sets, run optimizations, quote groups."""
+    """Read optimization inputs, publish and read decision sets, keep optimization runs."""
 
-    def optimize(
-        self, network_id: str, request: OptimizationRequest, *, run_id: str | None = None
-    ) -> DecisionSet:
-        """Optimize a network's controls and publish them as a new decision set.
-
-        The optimizers see the remaining capacity (authorized − sold) and the forecast
-        demand still to come; the solver runs outside any transaction.
-
-        Parameters
-        ----------
-        network_id : str
-            Network id.
-        request : OptimizationRequest
-            Method and parameters.
-        run_id : str, optional
-            The optimization run this is; it is marked succeeded in the transaction
-            that publishes, and nothing is published if it is no longer this store's
-            running run (another server reclaimed it).
-
-        Returns
-        -------
-        DecisionSet
-            The published set.
-
-        Raises
-        ------
-        NotFoundError
-            If there is no such network.
-        ConflictError
-            If the method needs a forecast and there is none, the network changed
-            while the optimizer ran, or the run was reclaimed.
-        InputError
-            On parameters the optimizer rejects.
-        """
-        head, network, forecast, inv = self._inputs(network_id)
-        if forecast is None and request.method != "fcfs":
-            raise ConflictError(
-                f"network {network_id!r} has no forecast; PUT …/forecast first", ["method"]
-            )
-        sold = np.array([r.sold for r in inv], dtype=np.int64)
-        body = compute_decisions(network, forecast, sold, request)
-        fc_rev = forecast.revision if forecast else 0
-        return self._publish(network_id, head, fc_rev, body, run_id)
-
-    def _inputs(self, network_id: str) -> tuple[Head, Network, Forecast | None, list[InventoryRow]]:
+    def optimization_inputs(self, network_id: str) -> OptimizationInputs:
         """Read what the optimizers work on, in one transaction.
 
         Raises
@@ -112,7 +119,41 @@ class DecisionsMixin(StoreBase):
             network = load_network(conn, network_id)
             forecast = load_forecast(conn, network_id)
             inv = load_inventory(conn, network_id)
-        return head, network, forecast, inv
+        return OptimizationInputs(network_id, head, network, forecast, inv)
+
+    def publish_decisions(
+        self,
+        inputs: OptimizationInputs,
+        body: Mapping[str, Any],
+        *,
+        run_id: str | None = None,
+    ) -> DecisionSet:
+        """Publish a computed decision set as the network's next version.
+
+        Parameters
+        ----------
+        inputs : OptimizationInputs
+            What the decision set was computed from (:meth:`optimization_inputs`).
+        body : mapping
+            The decision set without network, version, timestamps and revisions
+            (:func:`yieldopt.decisions.compute_decisions`).
+        run_id : str, optional
+            The optimization run this is; it is marked succeeded in the transaction
+            that publishes, and nothing is published if it is no longer this store's
+            running run (another server reclaimed it).
+
+        Returns
+        -------
+        DecisionSet
+            The published set.
+
+        Raises
+        ------
+        ConflictError
+            If the network changed since ``inputs`` were read, or the run was reclaimed.
+        """
+        fc_rev = inputs.forecast.revision if inputs.forecast else 0
+        return self._publish(inputs.network_id, inputs.head, fc_rev, dict(body), run_id)
 
     def _publish(
         self,
@@ -137,7 +178,11 @@ class DecisionsMixin(StoreBase):
             )
             if run_id is not None:
                 self._finish_run(
-                    conn, run_id, status="succeeded", version=ds.version, expect="running"
+                    conn,
+                    run_id,
+                    status=RunStatus.SUCCEEDED,
+                    version=ds.version,
+                    expect=RunStatus.RUNNING,
                 )
             conn.execute(
                 insert(decision_sets).values(
@@ -182,10 +227,11 @@ class DecisionsMixin(StoreBase):
         return ds
 
     # ------------------------------------------------------------------ optimization runs
-    def create_run(self, network_id: str, request: OptimizationRequest) -> Run:
-        """Queue an optimization run owned by this store (execute it with :meth:`execute_run`).
+    def create_run(self, network_id: str, request: RunRequest) -> Run:
+        """Queue an optimization run owned by this store.
 
-        The store keeps the run's lease alive while it is queued or running.
+        :func:`yieldopt.decisions.execute_run` executes it. The store keeps the run's
+        lease alive while it is queued or running.
         """
         run_id = uuid.uuid4().hex
 
@@ -195,8 +241,8 @@ class DecisionsMixin(StoreBase):
                 insert(optimization_runs).values(
                     id=run_id,
                     network_id=network_id,
-                    status="queued",
-                    method=request.method,
+                    status=RunStatus.QUEUED,
+                    method=str(request.method),
                     params=request.to_dict(),
                     created_at=utc_now(),
                     owner=self.owner,
@@ -208,44 +254,26 @@ class DecisionsMixin(StoreBase):
         self._start_heartbeat()
         return self.get_run(network_id, run_id)
 
-    def execute_run(self, network_id: str, run_id: str, *, reraise: bool = False) -> Run:
-        """Run a queued optimization and record its outcome.
+    def start_run(self, run_id: str) -> bool:
+        """Move this store's queued run to running; whether it did.
 
-        A run that is no longer this store's queued run (reclaimed by another server
-        after its lease expired) is left as it is.
-
-        Parameters
-        ----------
-        network_id, run_id : str
-            The run.
-        reraise : bool
-            Re-raise a failure (after recording it) instead of only recording it.
+        ``False`` when the run is no longer this store's queued run (reclaimed by
+        another server after its lease expired).
         """
-        run = self.get_run(network_id, run_id)
-        started = self._transact(
-            lambda conn: self._finish_run(conn, run_id, status="running", expect="queued")
+        return self._transact(
+            lambda conn: self._finish_run(
+                conn, run_id, status=RunStatus.RUNNING, expect=RunStatus.QUEUED
+            )
         )
-        if not started:
-            if reraise:
-                raise ConflictError(f"optimization run {run_id} was reclaimed: {run.error}")
-            return self.get_run(network_id, run_id)
-        try:
-            self.optimize(network_id, OptimizationRequest.from_dict(run.params), run_id=run_id)
-        except YieldoptError as exc:
-            self._fail_run(run_id, str(exc))
-            if reraise:
-                raise
-        except Exception as exc:
-            log.exception("optimization run %s failed", run_id)
-            self._fail_run(run_id, type(exc).__name__)
-            if reraise:
-                raise
-        return self.get_run(network_id, run_id)
+
+    def fail_run(self, run_id: str, error: str) -> None:
+        """Record that this store's running run failed, with why."""
+        self._fail_run(run_id, error)
 
     def _fail_run(self, run_id: str, error: str) -> None:
         self._transact(
             lambda conn: self._finish_run(
-                conn, run_id, status="failed", error=error, expect="running"
+                conn, run_id, status=RunStatus.FAILED, error=error, expect=RunStatus.RUNNING
             )
         )
 
@@ -268,7 +296,7 @@ class DecisionsMixin(StoreBase):
             running run (the publish that called it rolls back).
         """
         values: dict[str, Any] = {"status": status, "error": error, "decision_version": version}
-        if status in ("succeeded", "failed"):
+        if status in (RunStatus.SUCCEEDED, RunStatus.FAILED):
             values["finished_at"] = utc_now()
             values["lease_expires_at"] = None
         res = conn.execute(
@@ -280,7 +308,7 @@ class DecisionsMixin(StoreBase):
             )
             .values(**values)
         )
-        if res.rowcount != 1 and status == "succeeded":
+        if res.rowcount != 1 and status == RunStatus.SUCCEEDED:
             raise ConflictError(f"optimization run {run_id} was reclaimed; nothing published")
         return res.rowcount == 1
 
@@ -304,7 +332,7 @@ class DecisionsMixin(StoreBase):
                         update(optimization_runs)
                         .where(
                             (optimization_runs.c.owner == self.owner)
-                            & optimization_runs.c.status.in_(("queued", "running"))
+                            & optimization_runs.c.status.in_((RunStatus.QUEUED, RunStatus.RUNNING))
                         )
                         .values(lease_expires_at=time.time() + self.run_lease)
                     )
@@ -338,7 +366,7 @@ class DecisionsMixin(StoreBase):
                 conn.execute(
                     update(optimization_runs)
                     .where(
-                        optimization_runs.c.status.in_(("queued", "running"))
+                        optimization_runs.c.status.in_((RunStatus.QUEUED, RunStatus.RUNNING))
                         & or_(
                             optimization_runs.c.owner.is_(None),
                             optimization_runs.c.lease_expires_at.is_(None),
@@ -346,7 +374,7 @@ class DecisionsMixin(StoreBase):
                         )
                     )
                     .values(
-                        status="failed",
+                        status=RunStatus.FAILED,
                         error="interrupted by a restart",
                         finished_at=utc_now(),
                         lease_expires_at=None,
@@ -354,26 +382,3 @@ class DecisionsMixin(StoreBase):
                 ).rowcount
             )
         )
-
-    def group_quote(
-        self, network_id: str, request: Mapping[str, Any], shift_days: int = 3
-    ) -> dict[str, Any]:
-        """Quote a group by DLP displacement on the remaining capacity (read only).
-
-        Parameters
-        ----------
-        network_id : str
-            Network id.
-        request : mapping
-            ``{"units", "rate", "ancillary"?, "cost_to_serve"?, "alternatives"?}``.
-        shift_days : int
-            Date shifts to quote for dated resource ids.
-
-        Returns
-        -------
-        dict
-            See :func:`~yieldopt.store.quote_group`.
-        """
-        _, network, forecast, inv = self._inputs(network_id)
-        remaining = np.array([max(r.available, 0) for r in inv], dtype=np.int64)
-        return quote_group(network, forecast, remaining, request, shift_days)
