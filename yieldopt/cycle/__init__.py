@@ -9,6 +9,7 @@ forecast) and :func:`backtest_occupancy` (replayed as-of dates against what
 happened, beside two naive forecasts).
 """
 
+from ._backtest import BACKTEST_COLUMNS, NAIVE_METHODS, backtest_occupancy, occupancy_errors
 from ._controls import (
     CONTROL_COLUMNS,
     OPTIMIZERS,
@@ -21,16 +22,20 @@ from ._forecast import DEFAULT_MAX_LOS, MAX_HORIZON, NightForecast, forecast_nig
 from ._state import Rates, known_as_of
 
 __all__ = [
+    "BACKTEST_COLUMNS",
     "CONTROL_COLUMNS",
     "DEFAULT_MAX_LOS",
     "MAX_HORIZON",
+    "NAIVE_METHODS",
     "OPTIMIZERS",
     "NightForecast",
     "NightlyControls",
     "Rates",
+    "backtest_occupancy",
     "controls_from",
     "forecast_nights",
     "known_as_of",
     "nightly_controls",
+    "occupancy_errors",
     "quote_group_for",
 ]

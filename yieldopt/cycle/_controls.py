@@ -7,7 +7,7 @@ From a :class:`~._forecast.NightForecast`:
   show rate (1 − no-show rate), the probability that a reservation held ``h`` days
   before arrival cancels (the cancellation curve at the night's days ahead), the
   walk cost as the denied cost and the average rate per room-night as the cost of
-  a room left empty;
+  a room left empty, capped at ``max_overbooking`` above the rooms;
 * **bid prices** (last room value) per night from the network optimizer over
   nights × length of stay: resources are the nights (per room type) with the
   rooms still to sell, ``max(authorized − on the books, 0)`` reservations;
@@ -115,7 +115,7 @@ class NightlyControls:
     @property
     def inputs(self) -> dict[str, Any]:
         """What the controls were computed from (as plain values)."""
-        f, p = self.forecast, self.forecast.property
+        f, p = self.forecast, self.forecast.hotel
         return {
             "property": p.name,
             "as_of": str(f.as_of),
@@ -128,12 +128,15 @@ class NightlyControls:
             "currency": p.currency,
             "no_show_rate": float(f.rates.no_show[-1]),
             "average_rate": {
-                f"{pool}|{seg}": float(r) for (pool, seg), r in f.rates.avg_rate["rate"].items()
+                f"{pool}|{seg}": float(rate)
+                for pool, seg, rate in f.rates.avg_rate["rate"]
+                .reset_index()
+                .itertuples(index=False)
             },
         }
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready record: ``inputs``, ``objective`` and ``controls`` (one record per row).
+        """Return a JSON-ready record: ``inputs``, ``objective``, ``controls`` (records).
 
         Dates are ISO text, missing values ``None``.
         """
@@ -167,7 +170,7 @@ def _network(
         for r, c in zip(rid.reshape(-1), remaining.reshape(-1), strict=True)
     )
     rates = fc.rates.avg_rate["rate"]
-    groups = set(fc.property.group_segments)
+    groups = set(fc.hotel.group_segments)
     d = fc.demand
     horizon = fc.horizon
     los = np.arange(1, fc.max_los + 1)
@@ -215,6 +218,7 @@ def nightly_controls(
     max_los: int = DEFAULT_MAX_LOS,
     window: int = 8,
     closures: pd.DataFrame | None = None,
+    max_overbooking: float = 0.25,
 ) -> NightlyControls:
     """Tonight's controls for every stay night of the horizon (module doc).
 
@@ -235,6 +239,11 @@ def nightly_controls(
         ``dlp`` (deterministic LP) or ``rlp`` (randomized LP, its default samples).
     max_los, window, closures
         As in :func:`forecast_nights`.
+    max_overbooking : float
+        Cap of the authorized capacity above the rooms, as a share (0.25: at most
+        25 % more reservations than rooms). A revenue manager's bound: far ahead,
+        where nearly every early reservation of this kind was cancelled, the
+        binomial model alone would authorize many times the hotel.
 
     Returns
     -------
@@ -243,8 +252,13 @@ def nightly_controls(
     Raises
     ------
     InputError
-        As :func:`forecast_nights`; ``optimizer`` when unknown.
+        As :func:`forecast_nights`; ``optimizer`` when unknown; ``max_overbooking``
+        when negative or not finite.
     """
+    if not (isinstance(max_overbooking, int | float) and 0.0 <= max_overbooking < 10.0):
+        raise InputError(
+            "max_overbooking", f"must be a share from 0 to 10, got {max_overbooking!r}"
+        )
     if optimizer not in OPTIMIZERS:
         raise InputError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
     fc = forecast_nights(
@@ -257,11 +271,13 @@ def nightly_controls(
         window=window,
         closures=closures,
     )
-    return controls_from(fc, optimizer=optimizer)
+    return controls_from(fc, optimizer=optimizer, max_overbooking=float(max_overbooking))
 
 
-def controls_from(fc: NightForecast, *, optimizer: str = "dlp") -> NightlyControls:
-    """Controls of a ready :class:`NightForecast` (see :func:`nightly_controls`)."""
+def controls_from(
+    fc: NightForecast, *, optimizer: str = "dlp", max_overbooking: float = 0.25
+) -> NightlyControls:
+    """Compute the controls of a ready :class:`NightForecast` (see :func:`nightly_controls`)."""
     n_pools, horizon = len(fc.pools), fc.horizon
     ext = fc.extended
     span = len(ext) // n_pools
@@ -278,9 +294,10 @@ def controls_from(fc: NightForecast, *, optimizer: str = "dlp") -> NightlyContro
     authorized = authorized_capacity(
         np.broadcast_to(fc.capacity[:, None], (n_pools, span)),
         show,
-        fc.property.walk_cost,
+        fc.hotel.walk_cost,
         avg,
         cancel_prob=np.broadcast_to(cancel, (n_pools, span)),
+        max_limit=np.floor(fc.capacity[:, None] * (1.0 + max_overbooking)),
     )
     remaining = np.maximum(authorized - otb, 0).astype(np.int64)
     network, demand = _network(fc, remaining, nights)

@@ -71,8 +71,8 @@ class NightForecast:
     ----------
     as_of : numpy.datetime64
         The as-of day.
-    property : Property
-        The hotel.
+    hotel : Property
+        The hotel (its file's facts).
     method : str
         Forecast method (one of :data:`yieldopt.forecast.FORECAST_METHODS`).
     nights : DataFrame
@@ -103,7 +103,7 @@ class NightForecast:
     """
 
     as_of: np.datetime64
-    property: Property
+    hotel: Property
     method: str
     nights: pd.DataFrame
     demand: pd.DataFrame
@@ -242,7 +242,7 @@ def _history(known: pd.DataFrame, pool: np.ndarray, day: np.datetime64) -> pd.Da
         booked_at=np.datetime64(day, "s"),
         quantity=0,
         status="booked",
-        cancelled_at=pd.NaT,
+        cancelled_at=np.datetime64("NaT", "s"),
     )
     return pd.concat([hist, marker], ignore_index=True)
 
@@ -427,7 +427,7 @@ def _assemble(
     survive = np.cumsum(share[:, ::-1], axis=1)[:, ::-1]  # survive[:, k] = P(LOS > k)
     a_idx = (arr - first).astype(np.int64)
     n_idx = np.array([pool_of[p] for p in new["pool"]], dtype=np.int64)
-    mean, var = new["mean"].to_numpy(), new["var"].to_numpy()
+    mean = new["mean"].to_numpy()
     net, net_var = new["net"].to_numpy(), new["net_var"].to_numpy()
     gross_n = np.zeros((n_pools, span))
     net_n = np.zeros((n_pools, span))
@@ -477,7 +477,7 @@ def _assemble(
     )
     return NightForecast(
         as_of=day,
-        property=prop,
+        hotel=prop,
         method=method,
         nights=nights,
         demand=demand,

@@ -66,7 +66,7 @@ def property_rows(reservations: pd.DataFrame, prop: Property) -> pd.DataFrame:
 
 
 def known_as_of(reservations: pd.DataFrame, as_of: DateLike) -> pd.DataFrame:
-    """The reservations as known at the close of ``as_of``.
+    """Cut the reservations to what was known at the close of ``as_of``.
 
     Parameters
     ----------
