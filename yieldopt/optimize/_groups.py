@@ -40,14 +40,13 @@ from ..errors import InputError
 from ..model import Network
 from ._lp import Solver, get_solver
 from ._network_lp import DemandLike, _capacity, dlp_arrays
+from ._rule import accepts
 
 __all__ = ["GroupQuote", "GroupRequest", "group_quote"]
 
 # A date not glued to other digits, so "x12026-12-01" is not read as a date.
 _ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 
-# Solver noise in a difference of two LP optima must not flip a break-even decision.
-_REL_TOL = 1e-9
 
 _RECORD_FIELDS = ("units", "rate", "ancillary", "cost_to_serve", "alternatives")
 
@@ -382,8 +381,10 @@ def group_quote(
     displaced = np.maximum(base.objective - reduced, 0.0)
     margin = group_value - displaced
     break_even = (displaced - request.ancillary) / totals + request.cost_to_serve
-    tol = _REL_TOL * np.maximum(1.0, np.abs(displaced))
-    accept = fits & (margin >= -np.nan_to_num(tol))
+    # The one accept rule: the group's value covers what it displaces (ties accept, so
+    # solver noise in a difference of two LP optima cannot flip a break-even decision;
+    # NaN displacement, a group that does not fit, rejects).
+    accept = fits & accepts(group_value, displaced)
 
     frame = pd.DataFrame(
         {

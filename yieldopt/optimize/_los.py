@@ -25,12 +25,10 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import InputError
 from ..model import Network
 from ._groups import _resource_date
+from ._rule import accepts
 
 __all__ = ["los_controls", "los_table", "min_los"]
 
-# Bid prices come from an LP: a product priced exactly at its bid-price total (the
-# marginal product) must not be closed by rounding noise in the duals.
-_REL_TOL = 1e-9
 
 _COLUMNS = ["product", "arrival", "los", "segment", "price", "value", "bid_price_total", "open"]
 
@@ -90,8 +88,9 @@ def los_controls(
         resource order (an ordered categorical, so tables keep resource order);
         ``los`` (number of nights = resources used); ``segment``;
         ``price`` and ``value`` (money per stay); ``bid_price_total`` (Σ bid prices of
-        its nights, money); ``open`` (``value >= bid_price_total``, up to a 1e-9
-        relative tolerance for LP rounding); ``margin`` (value − bid_price_total).
+        its nights, money); ``open`` (:func:`~yieldopt.optimize.accepts`
+        ``(value, bid_price_total)``: the one accept rule, ties open); ``margin``
+        (value − bid_price_total).
 
     Raises
     ------
@@ -131,7 +130,9 @@ def los_controls(
             "price": network.prices,
             "value": values,
             "bid_price_total": total,
-            "open": margin >= -_REL_TOL * np.maximum(1.0, np.abs(values)),
+            # The one accept rule: a stay is open iff its value covers its bid-price
+            # total, ties open (the marginal product must not close on dual rounding).
+            "open": accepts(values, total),
             "margin": margin,
         }
     )
