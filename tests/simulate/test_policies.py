@@ -1,4 +1,5 @@
-"""One conformance suite that every policy passes, and the simulator's guarantees."""
+"""Every built-in policy passes the conformance suite (yieldopt.testing.check_policy), and
+the simulator's guarantees."""
 
 import numpy as np
 import pytest
@@ -7,10 +8,10 @@ import yieldopt as yo
 from tests.simulate.cases import one_leg, two_leg
 from yieldopt.control import POLICIES, ControlModel, make_policy
 from yieldopt.simulate import draw_paths, hindsight, play, simulate
+from yieldopt.testing import check_policy
 
 SEQUENTIAL = sorted(POLICIES)
 NETWORK = [p for p in SEQUENTIAL if p != "dp"]
-CONTROLLED = [p for p in NETWORK if p != "fcfs"]
 
 OVERBOOKING = """
 [[segments]]
@@ -33,29 +34,10 @@ def tmp(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", SEQUENTIAL)
-def test_policy_interface(name, tmp):
-    sc = one_leg(tmp) if name == "dp" else two_leg(tmp)
-    model = ControlModel.from_scenario(sc)
-    policy = make_policy(name, model, seed=3)
-    assert policy.name == name
-    policy.reset(np.arange(4))
-    m = model.n_resources
-    remaining = np.tile(np.append(model.authorized, np.inf), (4, 1))
-    policy.reoptimize(np.array([1, 3]), 0.5, remaining[[1, 3]] - 1)
-    rows = np.array([0, 1, 2, 3])
-    products = np.array([0, model.n_products - 1, 1, 0])
-    ok = policy.accept(rows, products, np.array([0, 10, 50, 79]), remaining)
-    assert ok.shape == (4,) and ok.dtype == bool
-    assert m == len(sc.network.resources)
-
-
-@pytest.mark.parametrize("name", CONTROLLED)
-def test_ample_capacity_earns_what_fcfs_earns(name, tmp):
-    sc = two_leg(tmp, capacity=(500, 500))
-    res = simulate(sc, ["fcfs", name], n_samples=12, seed=4, reoptimize=3)
-    fcfs = res.paths.query("policy == 'fcfs'")["revenue"].to_numpy()
-    mine = res.paths.query("policy == @name")["revenue"].to_numpy()
-    np.testing.assert_allclose(mine, fcfs)
+def test_every_policy_passes_the_conformance_suite(name):
+    # Interface shapes, capacity, ample capacity = FCFS, the hindsight bound,
+    # determinism per seed and per chunk, simulate(): the checks outside policies run.
+    check_policy(name, single_resource=name == "dp")
 
 
 @pytest.mark.parametrize(
