@@ -226,10 +226,10 @@ def test_misspelled_scenario_key_is_a_one_line_error(tmp_path):
 
 
 def test_simulate_and_run_check_out_before_the_work(tmp_path, monkeypatch):
-    from yieldopt.commands import simulation
+    from yieldopt.cli import simulate as simulation
 
     monkeypatch.setattr(simulation, "_simulate", lambda *a, **k: pytest.fail("work ran"))
-    monkeypatch.setattr(simulation, "_prepare", lambda *a, **k: pytest.fail("work ran"))
+    monkeypatch.setattr(simulation, "_run", lambda *a, **k: pytest.fail("work ran"))
     hub = str(ROOT / "scenarios/hub-network.toml")
     a_file = tmp_path / "taken"
     a_file.write_text("")

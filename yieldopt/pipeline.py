@@ -1,208 +1,332 @@
-"""The main job before simulation: value segments, forecast, optimize, quote groups.
+"""The main job (``yieldopt run``): value segments, forecast, optimize, simulate, report.
 
-Used by ``yieldopt run``. It returns data (and report sections) and reports
-progress through a ``log`` callback; printing is the caller's business.
+Orchestration only: each step calls the layer that owns the work (segment values in
+:mod:`yieldopt.segments`, the forecast and its planning scale in :mod:`yieldopt.forecast`,
+controls in :mod:`yieldopt.optimize`, the simulation in :mod:`yieldopt.simulate`, the
+wording and the HTML page in :mod:`yieldopt.report`) and keeps what it got in a typed,
+frozen result. Progress goes through a ``log`` callback; printing is the caller's business.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from .forecast import backtest_forecasts, forecast_demand, load_closures, load_history, total_demand
+from .control import ControlModel
+from .forecast import (
+    BacktestResult,
+    ForecastScale,
+    backtest_forecasts,
+    forecast_scale,
+    load_closures,
+    load_history,
+)
 from .model import Scenario
-from .optimize import dlp, group_quote, los_controls, min_los
+from .optimize import DLPResult, GroupQuote, dlp, group_quote, los_controls, min_los
+from .report import (
+    Section,
+    control_sections,
+    forecast_sections,
+    segment_sections,
+    write_report,
+    write_results,
+)
 from .segments import load_transactions, segment_records, segment_values
+from .simulate import SimulationResult, simulate
 
-__all__ = ["Section", "prepare"]
+__all__ = [
+    "ForecastStep",
+    "OpeningControls",
+    "Preparation",
+    "RunResult",
+    "SegmentStep",
+    "prepare",
+    "run",
+]
 
-Section = tuple[str, pd.DataFrame | str]
+Log = Callable[[str], None]
 
 
-def _segment_section(sc: Scenario, log: Callable[[str], None]) -> tuple[Scenario, list[Section]]:
+def _quiet(msg: str) -> None:
+    """Discard a progress message (the default ``log``)."""
+
+
+@dataclass(frozen=True)
+class SegmentStep:
+    """Segment values estimated from the scenario's CRM transactions.
+
+    Attributes
+    ----------
+    transactions : int
+        CRM transactions read.
+    future_weight : float
+        Weight of future value in the value adjustment.
+    values : DataFrame
+        :func:`~yieldopt.segments.segment_values` output, indexed by segment.
+    stated : dict of str to float
+        The scenario's own value adjustment per booking (money) by segment id.
+    applied : dict of str to float
+        The adjustment the optimizers use after the CRM values, by segment id.
+    """
+
+    transactions: int
+    future_weight: float
+    values: pd.DataFrame
+    stated: dict[str, float]
+    applied: dict[str, float]
+
+
+@dataclass(frozen=True)
+class ForecastStep:
+    """The forecast backtest and the demand the optimizers plan with.
+
+    Attributes
+    ----------
+    bookings : int
+        Rows of booking history read.
+    backtest : BacktestResult
+        Rolling-origin backtest of every forecast method.
+    method : str
+        The method with the lowest WAPE, used for planning.
+    scale : ForecastScale or None
+        Its rescaling of the scenario's demand per product (``None`` when the history
+        does not fit the scenario, e.g. not a hotel or not per segment).
+    """
+
+    bookings: int
+    backtest: BacktestResult
+    method: str
+    scale: ForecastScale | None
+
+
+@dataclass(frozen=True)
+class OpeningControls:
+    """Controls at the start of the booking horizon, on the authorized capacity.
+
+    Attributes
+    ----------
+    authorized : Series
+        Authorized capacity (units, overbooking included) by resource id.
+    dlp : DLPResult
+        Deterministic LP on the believed demand: value bound ``.objective`` and
+        ``.bid_prices`` by resource id.
+    min_los : DataFrame or None
+        Minimum length of stay by arrival from the night bid prices (hotel scenarios).
+    group_quotes : tuple of (str, GroupQuote)
+        The scenario's group requests by name, with their quotes.
+    """
+
+    authorized: pd.Series
+    dlp: DLPResult
+    min_los: pd.DataFrame | None
+    group_quotes: tuple[tuple[str, GroupQuote], ...]
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """Everything before the simulation.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The scenario to simulate: CRM segment values and the forecast's demand belief
+        applied where the scenario has the data for them.
+    segments : SegmentStep or None
+        ``None`` without CRM transactions in the scenario's ``[history]``.
+    forecast : ForecastStep or None
+        ``None`` without booking history in the scenario's ``[history]``.
+    controls : OpeningControls
+        The opening controls of ``scenario``.
+    """
+
+    scenario: Scenario
+    segments: SegmentStep | None
+    forecast: ForecastStep | None
+    controls: OpeningControls
+
+    @property
+    def sections(self) -> list[Section]:
+        """Report sections ``(title, DataFrame or str)`` of the steps, in order."""
+        out: list[Section] = []
+        if self.segments is not None:
+            s = self.segments
+            out += segment_sections(s.values, s.stated, s.applied, s.future_weight)
+        if self.forecast is not None:
+            out += forecast_sections(self.forecast.backtest, self.forecast.scale)
+        c = self.controls
+        out += control_sections(
+            self.scenario.network, c.authorized.tolist(), c.dlp, c.min_los, c.group_quotes
+        )
+        return out
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What the main job produced.
+
+    Attributes
+    ----------
+    preparation : Preparation
+        Segment values, forecast and opening controls (see :func:`prepare`).
+    simulation : SimulationResult
+        The policies simulated on ``preparation.scenario``.
+    files : dict of str to Path
+        Written files by name: ``summary``, ``paths``, ``booking_curves``,
+        ``bid_prices`` (those not empty, see ``write_results``) and ``report``.
+    """
+
+    preparation: Preparation
+    simulation: SimulationResult
+    files: Mapping[str, Path]
+
+    @property
+    def scenario(self) -> Scenario:
+        """The simulated scenario (CRM values and forecast belief applied)."""
+        return self.preparation.scenario
+
+    @property
+    def forecast(self) -> ForecastStep | None:
+        """The forecast step (``None`` without booking history)."""
+        return self.preparation.forecast
+
+    @property
+    def controls(self) -> OpeningControls:
+        """The opening controls."""
+        return self.preparation.controls
+
+    @property
+    def report(self) -> Path:
+        """The written ``report.html``."""
+        return self.files["report"]
+
+
+def _segment_step(sc: Scenario, log: Log) -> tuple[Scenario, SegmentStep]:
     tx = load_transactions(sc.history["transactions"])
     weight = float(sc.history.get("future_weight", 1.0))
     values = segment_values(tx, future_weight=weight)
-    before = {s.id: s for s in sc.network.segments}
-    records = segment_records(values)
-    sc = sc.with_segment_values(records)
-    after = {s.id: s for s in sc.network.segments}
-    rows = []
-    for rec in records:
-        seg = rec["id"]
-        row = values.loc[seg]
-        rows.append(
-            {
-                "segment": seg,
-                "customers": int(row["customers"]),
-                "bookings": int(row["bookings"]),
-                "revenue / booking": row["revenue_per_booking"],
-                "contribution / booking": row["contribution_per_booking"],
-                "retention": row["retention"],
-                "future value / customer": row["future_value"],
-                "adjustment (scenario)": before[seg].adjustment if seg in before else float("nan"),
-                "adjustment (CRM)": after[seg].adjustment if seg in after else float("nan"),
-                "used": "yes" if seg in before else "no (no products)",
-            }
-        )
+    stated = {s.id: s.adjustment for s in sc.network.segments}
+    sc = sc.with_segment_values(segment_records(values))
+    applied = {s.id: s.adjustment for s in sc.network.segments}
     log(f"segment values from {len(tx):,} CRM transactions (future weight {weight:g})")
-    note = (
-        "Adjustment = ancillary − cost to serve + future weight × discounted future contribution "
-        f"per booking (future weight {weight:g}). The CRM estimates replace the scenario's stated "
-        "values for the segments the scenario sells to."
-    )
-    return sc, [
-        ("Segment values from CRM data", pd.DataFrame(rows)),
-        ("How segment values are used", note),
-    ]
+    return sc, SegmentStep(len(tx), weight, values, stated, applied)
 
 
-def _forecast_sections(sc: Scenario, log: Callable[[str], None]) -> tuple[Scenario, list[Section]]:
+def _forecast_step(sc: Scenario, log: Log) -> tuple[Scenario, ForecastStep]:
     history = load_history(sc.history["bookings"])
     closures = load_closures(sc.history["closures"]) if "closures" in sc.history else None
     bt = backtest_forecasts(history, closures=closures)
     best = str(bt.summary["wape"].idxmin())
     log(f"forecast backtest on {len(history):,} bookings: best method {best}")
-    accuracy = bt.summary.reset_index().rename(columns={"n": "forecasts"})
-    sections: list[Section] = [
-        ("Forecast accuracy (rolling-origin backtest of the booking history)", accuracy)
-    ]
-    sc, belief = _forecast_belief(sc, history, closures, best, log)
-    if belief is not None:
-        sections.append(
-            (f"Demand the optimizers plan with: {best} forecast vs the scenario's demand", belief)
-        )
-    return sc, sections
+    scale = None
+    if sc.kind == "hotel":  # dated nights sold per segment
+        scale = forecast_scale(sc.network, sc.demand, history, best, closures=closures)
+    if scale is not None:
+        f = scale.scale
+        log(f"optimizers plan with the {best} forecast (scale {f.min():.2f}-{f.max():.2f})")
+        sc = sc.with_forecast_scale(f)
+    return sc, ForecastStep(len(history), bt, best, scale)
 
 
-def _forecast_belief(
-    sc: Scenario,
-    history: pd.DataFrame,
-    closures: pd.DataFrame | None,
-    method: str,
-    log: Callable[[str], None],
-) -> tuple[Scenario, pd.DataFrame | None]:
-    """Scale what the optimizers expect by forecast / scenario room-nights per segment and weekday.
-
-    Applies when the history's products are the scenario's segments and its resources
-    are dated nights (hotel scenarios): the forecast of each segment's room-nights per
-    night, against the scenario's own expectation, averaged per night of the week over
-    the inner nights (the first and last nights miss stays that cross the period's edge).
-    """
+def _opening_controls(sc: Scenario, log: Log) -> OpeningControls:
     net = sc.network
-    segments = {s.id for s in net.segments}
-    products = set(history["product"].astype(str).unique())
-    dates = pd.to_datetime([r.rsplit("/", 1)[-1] for r in net.resource_ids], errors="coerce")
-    if sc.kind != "hotel" or not products <= segments or dates.isna().any():
-        return sc, None
-    as_of = history["booked_at"].max().normalize()
-    horizon = int((dates.max() - as_of).days)
-    if horizon < 1 or (dates.min() - as_of).days < 1:
-        return sc, None
-    fc = total_demand(forecast_demand(history, method, closures=closures, horizon=horizon))
-    fc = fc[fc["ds"].isin(dates)]
-    inner = np.arange(len(dates))[2:-2] if len(dates) > 6 else np.arange(len(dates))
-    weekday = dates.day_of_week.to_numpy()
-    demand = sc.demand.to_numpy()
-    seg_of = np.array([p.segment for p in net.products])
-    scale = np.ones(len(net.products))
-    rows = []
-    for seg in sorted(products):
-        mine = seg_of == seg
-        planned = net.incidence @ (demand * mine)  # scenario room-nights per night
-        fmap = fc[fc["unique_id"] == seg].set_index("ds")["mean"]
-        forecast = fmap.reindex(dates).fillna(0.0).to_numpy()
-        factor = np.ones(7)
-        for d in range(7):
-            pick = inner[weekday[inner] == d]
-            if pick.size and planned[pick].sum() > 0:
-                factor[d] = forecast[pick].sum() / planned[pick].sum()
-                rows.append(
-                    {
-                        "segment": seg,
-                        "night": dates[pick[0]].day_name(),
-                        "forecast room-nights": forecast[pick].mean(),
-                        "scenario room-nights": planned[pick].mean(),
-                        "scale": factor[d],
-                    }
-                )
-        # A stay's factor is the mean over its nights.
-        per_night = factor[weekday]
-        uses = net.incidence.T @ per_night / np.maximum(net.incidence.sum(axis=0), 1)
-        scale = np.where(mine, uses, scale)
-    log(f"optimizers plan with the {method} forecast (scale {scale.min():.2f}-{scale.max():.2f})")
-    return sc.with_forecast_scale(scale), pd.DataFrame(rows)
-
-
-def _optimization_sections(
-    sc: Scenario, authorized: list[float], log: Callable[[str], None]
-) -> list[Section]:
-    net = sc.network
+    authorized = ControlModel.from_scenario(sc).authorized.tolist()
     res = dlp(net, sc.believed_demand, capacity=authorized)
     log(f"DLP bound {res.objective:,.0f}")
-    table = pd.DataFrame(
-        {
-            "resource": net.resource_ids,
-            "capacity": net.capacity,
-            "authorized": authorized,
-            "bid price": res.bid_prices.to_numpy(),
-        }
-    )
-    title = f"Deterministic LP: value bound {res.objective:,.0f}; bid prices, authorized capacity"
-    out: list[Section] = [
-        (
-            title,
-            table,
-        )
-    ]
+    los = None
     if sc.kind == "hotel":
-        controls = los_controls(net.with_capacity(authorized), res)
-        out.append(
-            (
-                "Minimum length of stay by arrival (from night bid prices)",
-                min_los(controls).reset_index(),
-            )
-        )
+        los = min_los(los_controls(net.with_capacity(authorized), res)).reset_index()
+    quotes = []
     for i, group in enumerate(sc.groups):
         name = str(group.get("name", f"group {i + 1}"))
         request = {k: v for k, v in group.items() if k != "name"}
         quote = group_quote(net, sc.believed_demand, request, capacity=authorized)
         log(f"group quote '{name}': {quote.decision}")
-        out.append((f"Group quote: {name} — {quote.decision}", quote.alternatives))
-    return out
+        quotes.append((name, quote))
+    by_resource = pd.Series(authorized, index=net.resource_ids, name="authorized")
+    return OpeningControls(by_resource, res, los, tuple(quotes))
 
 
-def prepare(
-    sc: Scenario, log: Callable[[str], None] = lambda msg: None
-) -> tuple[Scenario, list[Section]]:
+def prepare(sc: Scenario, log: Log = _quiet) -> Preparation:
     """Apply CRM segment values, forecast demand and compute the opening controls.
 
     Parameters
     ----------
     sc : Scenario
-        The scenario as loaded.
+        The scenario as loaded; its ``[history]`` table names the CRM transactions
+        (``transactions``) and the booking history (``bookings``, ``closures``).
     log : callable
         Receives one-line progress messages.
 
     Returns
     -------
-    scenario : Scenario
-        The scenario to simulate: segment values from CRM data and the optimizers'
-        demand belief from the forecast, where it has the data for them.
-    sections : list of (title, DataFrame or str)
-        Report sections.
+    Preparation
+        The scenario to simulate, the steps' results and the opening controls.
     """
-    from .control import ControlModel
-
-    sections: list[Section] = []
+    segments = forecast = None
     if "transactions" in sc.history:
-        sc, extra = _segment_section(sc, log)
-        sections += extra
+        sc, segments = _segment_step(sc, log)
     if "bookings" in sc.history:
-        sc, extra = _forecast_sections(sc, log)
-        sections += extra
-    authorized = ControlModel.from_scenario(sc).authorized.tolist()
-    sections += _optimization_sections(sc, authorized, log)
-    return sc, sections
+        sc, forecast = _forecast_step(sc, log)
+    return Preparation(sc, segments, forecast, _opening_controls(sc, log))
+
+
+def run(
+    sc: Scenario,
+    out_dir: str | Path,
+    *,
+    policies: Sequence[Any] | None = None,
+    n_samples: int | None = None,
+    seed: int | None = None,
+    reoptimize: int | None = None,
+    workers: int = 1,
+    cluster: str | None = None,
+    progress: bool = False,
+    log: Log = _quiet,
+) -> RunResult:
+    """Run the main job: prepare, simulate the policies, write the results and the report.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario as loaded.
+    out_dir : str or Path
+        Folder for the files; created if missing.
+    policies : sequence, optional
+        Policies to simulate (default: the scenario's).
+    n_samples, seed, reoptimize : int, optional
+        Sample paths, random seed and number of control recomputations (default: the
+        scenario's ``[simulation]`` settings).
+    workers : int
+        Local worker processes.
+    cluster : str, optional
+        Dask scheduler address.
+    progress : bool
+        Show a progress bar while simulating.
+    log : callable
+        Receives one-line progress messages.
+
+    Returns
+    -------
+    RunResult
+        The preparation, the simulation and the written files.
+    """
+    prep = prepare(sc, log)
+    # Positional: the simulator's own spelling of the sample count stays its business.
+    res = simulate(
+        prep.scenario,
+        list(policies) if policies else None,
+        n_samples,
+        seed,
+        reoptimize=reoptimize,
+        workers=workers,
+        cluster=cluster,
+        progress=progress,
+    )
+    folder = Path(out_dir)
+    files = dict(write_results(res, folder))
+    files["report"] = write_report(res, prep.scenario, folder, sections=prep.sections)
+    return RunResult(prep, res, files)

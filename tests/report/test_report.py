@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import yieldopt as yo
-from yieldopt.simulate import simulate, write_report, write_results
+from yieldopt.report import write_report, write_results
+from yieldopt.simulate import simulate
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 IMG = re.compile(r"<img src='data:image/png;base64,([A-Za-z0-9+/=]+)'")

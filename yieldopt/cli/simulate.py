@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
 from rich.table import Table
 
-from ..cli import OutputFormat, _check_out, _fail, _notes, _write_frame, app, console, err_console
 from ..errors import YieldoptError
 from ..model import POLICY_NAMES, Scenario, load_scenario
+from ._common import OutputFormat, check_out, console, err_console, fail, notes, write_frame
+
+if TYPE_CHECKING:
+    from ..pipeline import RunResult
+    from ..simulate import SimulationResult
 
 __all__ = ["run", "simulate_command"]
 
@@ -31,7 +35,12 @@ SeedOpt = Annotated[
 ]
 ReoptOpt = Annotated[
     int | None,
-    typer.Option("--reoptimize", "-k", help="Recompute controls at K equally spaced times."),
+    typer.Option(
+        "--reoptimize",
+        "-k",
+        help="Controls recomputed at K equally spaced times of the booking horizon "
+        "(dp-decomposition is computed once and warns).",
+    ),
 ]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Local worker processes.")]
 ClusterOpt = Annotated[
@@ -42,7 +51,7 @@ ClusterOpt = Annotated[
 ]
 
 
-def _records(summary: pd.DataFrame) -> list[dict]:
+def _records(summary: pd.DataFrame) -> list[dict[str, Any]]:
     """Summary rows as JSON-safe records (NaN becomes null)."""
     out = []
     for rec in summary.to_dict(orient="records"):
@@ -52,7 +61,7 @@ def _records(summary: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _summary_table(res, sc: Scenario) -> Table:
+def _summary_table(res: SimulationResult, sc: Scenario) -> Table:
     s = res.settings
     title = (
         f"{sc.name}: {s['samples']} sample paths, seed {s['seed']}, "
@@ -81,7 +90,16 @@ def _summary_table(res, sc: Scenario) -> Table:
     return table
 
 
-def _simulate(sc: Scenario, policies, samples, seed, reoptimize, workers, cluster, progress):
+def _simulate(
+    sc: Scenario,
+    policies: list[str] | None,
+    samples: int | None,
+    seed: int | None,
+    reoptimize: int | None,
+    workers: int,
+    cluster: str | None,
+    progress: bool,
+) -> SimulationResult:
     from ..simulate import simulate
 
     return simulate(
@@ -96,7 +114,12 @@ def _simulate(sc: Scenario, policies, samples, seed, reoptimize, workers, cluste
     )
 
 
-@app.command("simulate")
+def _run(sc: Scenario, folder: Path, **options: Any) -> RunResult:
+    from ..pipeline import run as run_pipeline
+
+    return run_pipeline(sc, folder, log=lambda msg: err_console.print(msg), **options)
+
+
 def simulate_command(
     scenario: Annotated[Path, typer.Argument(help="Scenario file: TOML or Topaloglu .txt.")],
     policy: PolicyOpt = None,
@@ -114,23 +137,22 @@ def simulate_command(
 ) -> None:
     """Simulate policies on common sample paths: mean revenue ± 95% half-width and more."""
     try:
-        _check_out(out)  # before the simulation, not after it
-        with _notes():
+        check_out(out)  # before the simulation, not after it
+        with notes():
             sc = load_scenario(scenario)
             res = _simulate(
                 sc, policy, samples, seed, reoptimize, workers, cluster, fmt is OutputFormat.table
             )
     except YieldoptError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if out is not None:
-        _write_frame(res.summary, out)
+        write_frame(res.summary, out)
     if fmt is OutputFormat.json:
         print(json.dumps(_records(res.summary), indent=2))
         return
     console.print(_summary_table(res, sc))
 
 
-@app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario file: TOML or Topaloglu .txt.")],
     samples: SamplesOpt = None,
@@ -147,27 +169,25 @@ def run(
 
     Writes report.html, summary.csv, paths.parquet, booking_curves.csv and bid_prices.csv.
     """
-    from ..simulate import write_report, write_results
-
     try:
-        _check_out(out, folder=True)  # before the run, not after it
-        with _notes():
+        check_out(out, folder=True)  # before the run, not after it
+        with notes():
             sc = load_scenario(scenario)
             folder = out or Path("out") / sc.name
-            _check_out(folder, folder=True)
-            sc, sections = _prepare(sc)
-            res = _simulate(sc, policy, samples, seed, reoptimize, workers, cluster, True)
-            files = write_results(res, folder)
-            files["report"] = write_report(res, sc, folder, sections=sections)
+            check_out(folder, folder=True)
+            result = _run(
+                sc,
+                folder,
+                policies=policy,
+                n_samples=samples,
+                seed=seed,
+                reoptimize=reoptimize,
+                workers=workers,
+                cluster=cluster,
+                progress=True,
+            )
     except YieldoptError as exc:
-        raise _fail(exc) from None
-    console.print(_summary_table(res, sc))
-    for name, path in files.items():
+        raise fail(exc) from None
+    console.print(_summary_table(result.simulation, result.scenario))
+    for name, path in result.files.items():
         err_console.print(f"{name:>15}: {path}")
-
-
-def _prepare(sc: Scenario) -> tuple[Scenario, list[tuple[str, pd.DataFrame | str]]]:
-    """Everything before the simulation; returns the scenario to simulate and report sections."""
-    from ..pipeline import prepare
-
-    return prepare(sc, log=lambda msg: err_console.print(msg))

@@ -24,6 +24,7 @@ from ._history import (
     validate_closures,
     validate_history,
 )
+from ._planning import ForecastScale, forecast_scale
 from ._synthetic import DEFAULT_PRODUCTS, SyntheticHistory, synthetic_history
 from ._unconstrain import UNCONSTRAIN_METHODS, Unconstrained, unconstrain
 
@@ -37,6 +38,7 @@ __all__ = [
     "STATUSES",
     "UNCONSTRAIN_METHODS",
     "BacktestResult",
+    "ForecastScale",
     "SyntheticHistory",
     "Unconstrained",
     "backtest_forecasts",
@@ -45,6 +47,7 @@ __all__ = [
     "final_demand",
     "forecast_demand",
     "forecast_pickup",
+    "forecast_scale",
     "forecast_smoothing",
     "load_closures",
     "load_history",

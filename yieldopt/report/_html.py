@@ -1,7 +1,7 @@
 """HTML building blocks of the simulation report: escaping, number formats and tables.
 
-Helpers shared by :mod:`yieldopt.simulate._report` (page, header, comparison table) and
-:mod:`yieldopt.simulate._plots` (captions, labels): HTML escaping, numbers with thousands
+Helpers shared by :mod:`yieldopt.report._page` (page, header, comparison table) and
+:mod:`yieldopt.report._plots` (captions, labels): HTML escaping, numbers with thousands
 separators, percentages, ``mean ± half-width`` cells, run times, and the rendering of the
 extra report sections (a DataFrame as an escaped table, a string as preformatted text, or
 trusted HTML).

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..model import Scenario
+from ..simulate import SimulationResult
 from ._html import _DASH, _duration, _e, _mean_hw, _money_decimals, _num, _pct, _section
 from ._plots import _plot_sections, _policy_colours
-from ._simulate import SimulationResult
 
 __all__ = ["write_report", "write_results"]
 

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from ..model import Scenario
+from ..simulate import SimulationResult
 from ._html import _e, _num
-from ._simulate import SimulationResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
