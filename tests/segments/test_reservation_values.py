@@ -11,9 +11,9 @@ import pytest
 
 from yieldopt import InputError
 from yieldopt.ingest import read_reservations
-from yieldopt.segments import SEGMENT_VALUE_COLUMNS
-from yieldopt.segments._reservations import (
+from yieldopt.segments import (
     DEFAULT_ANCILLARY_RATES,
+    SEGMENT_VALUE_COLUMNS,
     AncillaryRate,
     reservation_values,
 )

@@ -5,6 +5,7 @@ future and referral value per segment) are what the optimizers add to a product'
 price. Without a segment column, customers are put into RFM tiers.
 """
 
+from ._reservations import *  # noqa: F403 (AncillaryRate, ReservationValues, reservation_values, …)
 from ._rfm import RFM_TIERS, rfm_tiers
 from ._synthetic import DEFAULT_SEGMENTS, SyntheticTransactions, synthetic_transactions
 from ._transactions import TRANSACTION_COLUMNS, load_transactions, validate_transactions
