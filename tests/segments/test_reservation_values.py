@@ -287,3 +287,25 @@ def test_real_export_both_hotels():
             assert v["bookings"].sum() >= len(stays[stays["departure"] <= "2017-08-31"])
             print(f"\n{hotel}: {rv.note}")
             print(v[["bookings", "contribution_per_booking", "retention", "value_adjustment"]])
+
+
+def test_segment_without_valued_guests_gets_the_pooled_retention():
+    rows = [
+        ("g1", "corporate", "2024-01-02", True),  # A and B
+        ("g1", "corporate", "2024-02-10", True),
+        ("g2", "corporate", "2024-01-10", True),  # A only
+        ("g5", "groups", "2024-01-20", False),  # the only groups guest did not consent
+        ("g5", "groups", "2024-02-20", False),
+    ]
+    df = pd.DataFrame(rows, columns=["customer_id", "segment", "departure", "consent"])
+    df["arrival"] = pd.to_datetime(df["departure"]) - pd.Timedelta(days=1)
+    df["booked_at"] = df["arrival"] - pd.Timedelta(days=5)
+    df = df.assign(
+        property="H", room_type="A", status="checked_out", cancelled_at=None, rate=100.0, guests=1
+    )
+    rv = reservation_values(df, as_of="2024-03-01", horizon_days=30)
+    v = rv.values
+    assert v.loc["groups", "customers"] == 0 and v.loc["groups", "bookings"] == 2
+    assert v.loc["groups", "retention"] == pytest.approx(1 / 2)  # pooled: g1 of g1, g2
+    assert (rv.guests_valued, rv.guests_counted_only) == (2, 1)
+    assert "2 stays of guests who did not consent" in rv.note
