@@ -14,7 +14,8 @@ from the full export. Beside each forecast method, two naive forecasts:
 Errors per method and lead (:func:`occupancy_errors`): with forecasts ``f`` and
 actuals ``a`` over the nights, ``WAPE = Σ|f − a| / Σa``, ``bias = Σ(f − a) / Σa``
 (positive: over-forecast) and ``MAE = mean |f − a|`` (rooms). Every method is
-scored on the same nights (those where all have a forecast).
+scored on the same nights (those where all have a forecast; a naive method with
+no forecast at all, as with less than a year of data, is left out).
 """
 
 from __future__ import annotations
@@ -216,7 +217,10 @@ def backtest_occupancy(
     if not rows:
         raise InputError("end", f"no night to score: every night is after the data ({rn.last})")
     detail = pd.concat(rows, ignore_index=True)
-    # Score every method on the same nights: those where all have a forecast.
+    # Score every method on the same nights: those where all have a forecast. A naive
+    # method with no forecast at all (less than a year of data) is left out instead.
+    has_any = detail.groupby("method")["forecast"].transform(lambda s: s.notna().any())
+    detail = detail[has_any.to_numpy(dtype=bool)]
     missing = detail["forecast"].isna().groupby([detail["as_of"], detail["night"]])
     detail = detail[~missing.transform("any").to_numpy(dtype=bool)]
     out = occupancy_errors(detail)

@@ -172,21 +172,23 @@ def _levels(
 def _los_mix(
     known: pd.DataFrame, pool: np.ndarray, day: np.datetime64, max_los: int
 ) -> pd.DataFrame:
-    """Share of gross rooms by LOS per (pool, segment, weekday of arrival), last year's.
+    """Share of gross rooms by LOS per (pool, segment, weekday of arrival), last year's arrivals.
 
     Returns a frame indexed by (pool, segment, weekday) with columns 1..max_los.
     A weekday's counts are shrunk toward the segment's, the segment's toward the pool's.
     """
     arrival = known["arrival"].to_numpy().astype("datetime64[D]")
     nights = known["nights"].to_numpy()
-    use = (nights > 0) & (arrival > day - np.timedelta64(RECENT_DAYS, "D"))
+    # Arrivals of the last year only: future arrivals on the books so far lean toward
+    # the stays booked early, not the mix still to come.
+    use = (nights > 0) & (arrival > day - np.timedelta64(RECENT_DAYS, "D")) & (arrival <= day)
     if not use.any():
-        use = nights > 0
+        use = (nights > 0) & (arrival <= day)
     frame = pd.DataFrame(
         {
             "pool": pool[use],
             "segment": known["segment"].to_numpy(dtype=object)[use],
-            "weekday": pd.DatetimeIndex(arrival[use]).dayofweek,
+            "weekday": pd.DatetimeIndex(arrival[use]).day_of_week,
             "los": np.minimum(nights[use], max_los),
             "rooms": known["rooms"].to_numpy(dtype=np.float64)[use],
         }
@@ -417,7 +419,7 @@ def _assemble(
     # New bookings: split each arrival's forecast by LOS, add to the nights it covers.
     arr = new["arrival"].to_numpy().astype("datetime64[D]")
     key = pd.MultiIndex.from_arrays(
-        [new["pool"], new["segment"], pd.DatetimeIndex(arr).dayofweek],
+        [new["pool"], new["segment"], pd.DatetimeIndex(arr).day_of_week],
         names=["pool", "segment", "weekday"],
     )
     share = mix.reindex(key).to_numpy(dtype=np.float64, copy=True)
