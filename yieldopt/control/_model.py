@@ -102,7 +102,8 @@ class ControlModel:
             show_prob=beh.show_prob,
             denied_cost=beh.denied_cost,
             kind=scenario.kind,
-            belief=scenario.forecast_scale,
+            # None: the optimizers know the true demand (``__post_init__`` makes it ones).
+            belief=scenario.forecast_scale,  # type: ignore[arg-type]
         )
 
     def product_demand(self, frac: float = 0.0) -> NDArray[np.float64]:

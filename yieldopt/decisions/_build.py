@@ -108,9 +108,11 @@ def _los(network: Network, bid: pd.Series) -> tuple[list[dict], list[dict]] | tu
         for p, a, n, o in zip(table["product"], arrival, table["los"], table["open"], strict=True)
     ]
     mins = min_los(table, by=None)
+    # Arrivals are dates here (checked above), so the index formats as ISO days.
+    days = pd.DatetimeIndex(mins.index).strftime("%Y-%m-%d")
     rows = [
-        {"arrival": a.strftime("%Y-%m-%d"), "min_los": None if np.isnan(m) else int(m)}
-        for a, m in mins.items()
+        {"arrival": a, "min_los": None if np.isnan(m) else int(m)}
+        for a, m in zip(days, mins.to_numpy(), strict=True)
     ]
     return los, rows
 

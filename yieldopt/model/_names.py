@@ -161,6 +161,6 @@ def parse_name[E: StrEnum](kind: type[E], value: object, field: str) -> E:
     <Method.DAVN: 'davn'>
     """
     try:
-        return kind(value)
+        return kind(value)  # type: ignore[arg-type]  # any spelling may come in; ValueError if not one
     except ValueError:
         raise InputError(field, f"must be one of {[str(m) for m in kind]}, got {value!r}") from None

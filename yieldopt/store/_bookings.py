@@ -208,5 +208,6 @@ def cancel_booking(conn: Connection, network_id: str, booking_id: str) -> tuple[
     if changed:
         for rid in order:
             _change(conn, network_id, rid, -int(row.quantity))
-    row = conn.execute(select_booking(network_id, booking_id)).first()
-    return booking_from_row(row), changed
+    after = conn.execute(select_booking(network_id, booking_id)).first()
+    assert after is not None  # the row was read above in this transaction
+    return booking_from_row(after), changed

@@ -121,7 +121,9 @@ def load_network(conn: Connection, network_id: str) -> Network:
         .filter_by(**where)
         .order_by(segments.c.position)
     ).mappings()
-    return Network.from_records(list(res), list(prods), list(segs))
+    return Network.from_records(
+        [dict(r) for r in res], [dict(p) for p in prods], [dict(s) for s in segs]
+    )
 
 
 def load_forecast(conn: Connection, network_id: str) -> Forecast | None:

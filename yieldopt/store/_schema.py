@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -94,7 +95,9 @@ networks = Table(
 )
 
 
-def _owned(name: str, *columns: Column, pk: tuple[str, ...], **kw) -> Table:
+def _owned(
+    name: str, *columns: Column[Any] | CheckConstraint, pk: tuple[str, ...], **kw: Any
+) -> Table:
     """Return a table of rows that belong to one network (deleted with it)."""
     return Table(
         name,
