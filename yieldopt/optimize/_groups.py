@@ -375,8 +375,8 @@ def group_quote(
     bid_estimate = unit_matrix @ base.duals
 
     reduced = np.full(len(unique), np.nan)
-    for row in np.flatnonzero(fits):
-        reduced[row] = dlp_arrays(values, incidence, cap - unit_matrix[row], d, engine).objective
+    for fit in np.flatnonzero(fits):
+        reduced[fit] = dlp_arrays(values, incidence, cap - unit_matrix[fit], d, engine).objective
     # Removing capacity cannot raise the optimum; clip solver noise below zero.
     displaced = np.maximum(base.objective - reduced, 0.0)
     margin = group_value - displaced

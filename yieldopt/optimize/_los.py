@@ -101,11 +101,12 @@ def los_controls(
     pi = _bid_vector(network, bid_prices)
     incidence = sp.csc_array(network.incidence)  # columns are products
     ids = network.resource_ids
-    dates = [_resource_date(r) for r in ids]
-    dated = all(d is not None for d in dates)
+    found = [_resource_date(r) for r in ids]
+    dated = all(d is not None for d in found)
+    dates = [d for d in found if d is not None]  # all of them when dated
     # Night order: calendar date when every id has one (then resource order), else resource order.
     if dated:
-        order = np.lexsort((np.arange(len(ids)), [d[0].toordinal() for d in dates]))  # type: ignore[index]
+        order = np.lexsort((np.arange(len(ids)), np.array([d[0].toordinal() for d in dates])))
     else:
         order = np.arange(len(ids))
     rank = np.empty(len(ids), dtype=np.intp)
@@ -114,7 +115,7 @@ def los_controls(
     first_rank = np.minimum.reduceat(rank[incidence.indices], incidence.indptr[:-1])
     first = order[first_rank]
     if dated:
-        arrival: Sequence[Any] = pd.to_datetime([dates[i][0] for i in first])  # type: ignore[index]
+        arrival: pd.DatetimeIndex | pd.Categorical = pd.to_datetime([dates[i][0] for i in first])
     else:
         # Ordered categorical, so tables sort arrivals in resource order, not by name.
         arrival = pd.Categorical([ids[i] for i in first], categories=ids, ordered=True)

@@ -24,7 +24,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import scipy.sparse as sp
@@ -68,7 +68,8 @@ class LinearProgram:
     matrix: sp.csr_array
     rhs: NDArray[np.float64]
     upper: NDArray[np.float64]
-    lower: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
+    # None until __post_init__ fills in zeros, so readers always see an array.
+    lower: NDArray[np.float64] = field(default=None)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         n = self.objective.shape[0]
@@ -274,8 +275,8 @@ class HighsSolver:
     name = "highs"
     dual_sign = 1  # HiGHS reports row duals in the sense of the objective it optimizes
 
-    def __init__(self, **options: object) -> None:
-        self.options = {"presolve": "off", **options}
+    def __init__(self, **options: bool | float | str) -> None:
+        self.options: dict[str, bool | float | str] = {"presolve": "off", **options}
 
     def solve(self, lp: LinearProgram) -> LPSolution:
         """Pass the column-wise matrix to HiGHS and solve."""
@@ -417,12 +418,13 @@ class WarmDLP:
         self._values = np.asarray(values, dtype=np.float64)
         self._positive = self._values > 0
         self._lp = LinearProgram(self._values, incidence, np.zeros(m), np.zeros(n))
-        self._h = None
+        # highspy objects, created on first use (highspy is imported lazily).
+        self._h: Any = None
         self._cols = np.arange(n, dtype=np.int32)
         self._rows = np.arange(m, dtype=np.int32)
         # Start basis as plain status codes (picklable), and its highspy object (not).
         self._start: tuple[NDArray[np.int8], NDArray[np.int8]] | None = None
-        self._start_basis = None
+        self._start_basis: Any = None
 
     def _model(self):
         if self._h is None:

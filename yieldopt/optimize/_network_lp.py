@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -142,7 +143,8 @@ def _capacity(
     if capacity is None:
         return network.capacity
     if isinstance(capacity, Mapping | pd.Series):
-        return network.with_capacity(capacity).capacity
+        # Network checks the units (non-negative, finite); the mapping's values are numbers.
+        return network.with_capacity(cast("Mapping[str, int]", capacity)).capacity
     cap = np.asarray(capacity, dtype=np.float64)
     if cap.shape != network.capacity.shape or not np.all(np.isfinite(cap)) or np.any(cap < 0):
         raise InputError("capacity", f"needs {network.capacity.size} finite non-negative values")

@@ -131,7 +131,7 @@ def _max_limit(x: ArrayLike | None, capacity: NDArray[np.float64]) -> NDArray[np
 
 
 def _expectations(
-    c: NDArray, n: NDArray, q: NDArray
+    c: float | NDArray, n: NDArray, q: float | NDArray
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """``E[(c − S)^+]``, ``E[(S − c)^+]`` and ``P(S > c)`` for ``S ~ Binomial(n, q)``.
 
@@ -146,7 +146,7 @@ def _expectations(
     return empty, np.maximum(denied, 0.0), p_deny
 
 
-def _expected_empty(c: NDArray, n: NDArray, q: NDArray) -> NDArray[np.float64]:
+def _expected_empty(c: float | NDArray, n: NDArray, q: float | NDArray) -> NDArray[np.float64]:
     """``E[(c − S)^+]`` for ``S ~ Binomial(n, q)`` (units); arguments broadcast."""
     n1 = np.maximum(n - 1, 0)  # n = 0 only when c = 0, where the n - 1 term vanishes anyway
     empty = c * binom.cdf(c - 1, n, q) - n * q * binom.cdf(c - 2, n1, q)

@@ -129,6 +129,7 @@ def remaining_states(
         Capacity the result was computed for (units).
     """
     m = capacity.size
+    rem: NDArray[np.float64]
     if remaining is None:
         rem = np.asarray(capacity, dtype=np.float64)
     elif isinstance(remaining, Mapping | pd.Series):
@@ -136,8 +137,8 @@ def remaining_states(
         unknown = set(named.index) - set(network.resource_ids)
         if unknown:
             raise InputError("remaining", f"unknown resource {sorted(map(str, unknown))[0]!r}")
-        rem = named.reindex(network.resource_ids).fillna(pd.Series(capacity, network.resource_ids))
-        rem = rem.to_numpy(dtype=np.float64)
+        full = pd.Series(capacity, index=network.resource_ids)
+        rem = np.asarray(named.reindex(network.resource_ids).fillna(full), dtype=np.float64)
     else:
         rem = np.asarray(remaining, dtype=np.float64)
     if rem.ndim not in (1, 2) or rem.shape[-1] != m:

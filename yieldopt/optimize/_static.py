@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -79,9 +80,10 @@ class ProtectionLevels:
             return np.array(self.levels, dtype=dtype, copy=True)
         return np.asarray(self.levels, dtype=dtype)
 
-    def __getitem__(self, key: object) -> NDArray[np.int64] | np.int64:
+    def __getitem__(self, key: Any) -> NDArray[np.int64] | np.int64:
         """Index the levels; the result is a plain array or integer."""
-        return self.levels[key]  # type: ignore[index]
+        out: NDArray[np.int64] | np.int64 = self.levels[key]
+        return out
 
     def __len__(self) -> int:
         """Length of the first axis of the levels."""
