@@ -379,7 +379,7 @@ def overbooking_costs(
 
 
 def authorized_capacity(
-    capacities: ArrayLike,
+    capacity: ArrayLike,
     show_prob: ArrayLike,
     denied_cost: ArrayLike,
     spoilage_cost: ArrayLike,
@@ -389,32 +389,32 @@ def authorized_capacity(
 ) -> NDArray[np.int64]:
     """Cost-optimal overbooking limits of many resources at once.
 
-    Element ``i`` equals ``overbooking_limit(capacities[i], show_prob[i], ...)``; all
+    Element ``i`` equals ``overbooking_limit(capacity[i], show_prob[i], ...)``; all
     resources are searched in one vectorized evaluation, so the result (authorized
     capacity per resource) can feed the network optimizers in place of physical capacity.
 
     Parameters
     ----------
-    capacities : array_like of int, shape (...)
+    capacity : array_like of int, shape (...)
         Physical capacity per resource (units), non-negative integers.
     show_prob, denied_cost, spoilage_cost : array_like
-        As in :func:`overbooking_limit`; scalars or arrays broadcastable with ``capacities``.
+        As in :func:`overbooking_limit`; scalars or arrays broadcastable with ``capacity``.
     cancel_prob : array_like, default 0.0
         Cancellation probability per resource, in [0, 1); broadcastable.
     max_limit : array_like of int, optional
-        Largest limit per resource (reservations), ``≥ capacities``; broadcastable.
+        Largest limit per resource (reservations), ``≥ capacity``; broadcastable.
 
     Returns
     -------
     ndarray of int64, broadcast shape of the inputs
-        Authorized capacity (reservations) per resource, ``≥ capacities``.
+        Authorized capacity (reservations) per resource, ``≥ capacity``.
 
     Examples
     --------
     >>> authorized_capacity([100, 200], [0.9, 0.95], 300.0, 100.0).tolist()
     [109, 208]
     """
-    c = _capacities("capacities", capacities)
+    c = _capacities("capacity", capacity)
     p = _show_prob(show_prob)
     k = _cancel_prob(cancel_prob)
     d = as_nonnegative("denied_cost", denied_cost)
@@ -423,7 +423,7 @@ def authorized_capacity(
         c, p, k, d, s = np.broadcast_arrays(c, p, k, d, s)
     except ValueError:
         raise InputError(
-            "capacities",
+            "capacity",
             f"shape {np.shape(c)} does not broadcast with show_prob {p.shape}, "
             f"cancel_prob {k.shape}, denied_cost {d.shape}, spoilage_cost {s.shape}",
         ) from None
