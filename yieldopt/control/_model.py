@@ -8,8 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from ..model import Network, Scenario
-from ..model._streams import CustomerStreams
+from ..model import CustomerStreams, Network, Scenario
 from ..optimize import authorized_capacity
 
 __all__ = ["ControlModel"]
