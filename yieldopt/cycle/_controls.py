@@ -90,7 +90,8 @@ class NightlyControls:
         Nights × stays, capacity = ``remaining``; resource ids are the night's ISO
         date (``<room type>/<date>`` with room types).
     demand : pandas.Series
-        Expected new (gross) bookings by product id (rooms), the optimizer's demand.
+        Expected new (gross) bookings by product id (rooms), the optimizer's demand,
+        in the network's product order.
     los : DataFrame
         :func:`yieldopt.optimize.los_controls` of every stay product, with ``pool``.
     objective : float
@@ -204,7 +205,10 @@ def _network(
         )
         demand.update(zip(ids, sub["mean"].to_numpy(dtype=float), strict=True))
     segments = tuple(Segment(str(s)) for s in sorted(d["segment"].unique()))
-    return Network(resources, tuple(products), segments), pd.Series(demand, dtype=np.float64)
+    ids = [p.id for p in products]
+    # Aligned with the products, so the optimizers take it as an array (no id lookups).
+    aligned = pd.Series([demand.get(i, 0.0) for i in ids], index=ids, dtype=np.float64)
+    return Network(resources, tuple(products), segments), aligned
 
 
 def nightly_controls(
@@ -302,9 +306,9 @@ def controls_from(
     remaining = np.maximum(authorized - otb, 0).astype(np.int64)
     network, demand = _network(fc, remaining, nights)
     if optimizer == "dlp":
-        result: Any = dlp(network, demand)
+        result: Any = dlp(network, demand.to_numpy())
     else:
-        result = rlp(network, demand)
+        result = rlp(network, demand.to_numpy())
     bid = result.bid_prices.to_numpy(dtype=np.float64).reshape(n_pools, span)
 
     los = los_controls(network, result)
@@ -406,4 +410,5 @@ def quote_group_for(
         "ancillary": ancillary,
         "cost_to_serve": cost_to_serve,
     }
-    return group_quote(controls.network, controls.demand, request, shift_days=shift_days)
+    demand = controls.demand.to_numpy()  # aligned with the network's products
+    return group_quote(controls.network, demand, request, shift_days=shift_days)

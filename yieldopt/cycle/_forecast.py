@@ -270,14 +270,16 @@ def _new_bookings(
         horizon=horizon,
         window=window,
     )
-    parts = fc["unique_id"].str.split("|", n=1, expand=True)
-    seg = parts[1].to_numpy(dtype=object)
+    # Split the few distinct product ids, not every row's.
+    codes, uniques = pd.factorize(fc["unique_id"])
+    parts = np.array([u.split("|", 1) for u in uniques], dtype=object).reshape(-1, 2)
+    pools_, seg = parts[codes, 0], parts[codes, 1]
     mid = (fc["days_before"].to_numpy() + fc["days_before_end"].to_numpy()) // 2
     stay = (1.0 - rates.cancel_prob(seg, mid)) * (1.0 - rates.no_show[rates.index(seg)])
     m, v = fc["mean"].to_numpy(), fc["std"].to_numpy() ** 2
     frame = pd.DataFrame(
         {
-            "pool": parts[0].to_numpy(dtype=object),
+            "pool": pools_,
             "segment": seg,
             "arrival": fc["ds"].to_numpy(),
             "mean": m,
