@@ -70,7 +70,7 @@ def get_keyring(request: Request) -> KeyRing:
 def principal_of(request: Request) -> Principal:
     """Return the holder of the request's API key.
 
-    Normally :class:`~api.middleware.Guard` has looked the key up before the body was
+    Normally :class:`~yieldopt_api.middleware.Guard` has looked the key up before the body was
     read; without it (an app assembled differently) the header is checked here.
 
     Raises

@@ -1,6 +1,6 @@
 """The app factory: ``create_app()`` builds the booking-control service.
 
-Run it with ``yieldopt serve`` or ``uvicorn --factory api.main:create_app``.
+Run it with ``yieldopt serve`` or ``uvicorn --factory yieldopt_api.main:create_app``.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ class Guard:
     """Authenticate ``/v1`` requests before the app (and before reading their bodies).
 
     The key comes only from ``Authorization: Bearer <key>``, never from the query string.
-    The holder of a valid key (a :class:`~api.security.Principal`) is put in the
+    The holder of a valid key (a :class:`~yieldopt_api.security.Principal`) is put in the
     request's state as ``principal``; each route then checks the role it needs (403).
     The keys are read from ``app.state.keyring`` and the failure counts kept in
     ``app.state.auth_throttle`` on every request, so both can be replaced at run time.

@@ -211,8 +211,8 @@ def log_config(settings: Settings, level: str = "info") -> dict[str, Any]:
     """
     config = copy.deepcopy(LOGGING_CONFIG)
     config["filters"] = {
-        "bounded": {"()": "api.transport.RateLimitFilter", "rate": settings.log_rate},
-        "redact": {"()": "api.transport.RedactQueryFilter"},
+        "bounded": {"()": "yieldopt_api.transport.RateLimitFilter", "rate": settings.log_rate},
+        "redact": {"()": "yieldopt_api.transport.RedactQueryFilter"},
     }
     config["handlers"]["default"]["filters"] = ["bounded"]
     # Redact first, so the rate limit groups lines by kind, not by query.
@@ -251,7 +251,7 @@ def uvicorn_config(
     port: int,
     log_level: str = "info",
     workers: int = 1,
-    app: Any = "api.main:create_app",
+    app: Any = "yieldopt_api.main:create_app",
 ) -> dict[str, Any]:
     """Return the keyword arguments of :func:`uvicorn.run` for the settings.
 

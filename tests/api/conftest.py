@@ -6,8 +6,8 @@ import warnings
 
 import pytest
 
-from api.main import create_app
-from api.settings import Settings
+from yieldopt_api.main import create_app
+from yieldopt_api.settings import Settings
 
 from ..store.conftest import HOTEL_DEMAND, hotel_records
 from ..store.databases import db_url, pg_url, sqlite_url

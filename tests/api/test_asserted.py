@@ -7,10 +7,10 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from api.main import create_app
-from api.security import KeyRing, Role, key_id
-from api.settings import Settings
 from yieldopt.store import SCHEMA_VERSION, BookingRequest, Store, create_engine
+from yieldopt_api.main import create_app
+from yieldopt_api.security import KeyRing, Role, key_id
+from yieldopt_api.settings import Settings
 
 from ..store.conftest import hotel
 from .conftest import ADMIN_H, BOOK_H, FORECAST, HOTEL, READ_H, TestClient

@@ -17,11 +17,11 @@ import httpx
 from typer.testing import CliRunner
 
 import yieldopt as yo
-from api.main import create_app
-from api.settings import Settings
-from api.transport import RateLimitFilter, RedactQueryFilter, uvicorn_config
 from yieldopt import cli
 from yieldopt.store import Store
+from yieldopt_api.main import create_app
+from yieldopt_api.settings import Settings
+from yieldopt_api.transport import RateLimitFilter, RedactQueryFilter, uvicorn_config
 
 from .conftest import HOTEL
 from .server import ADMIN, BOOK, KEYS, READ, Server, auth

@@ -7,9 +7,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from api.main import create_app
-from api.settings import Settings
 from yieldopt.store import Store
+from yieldopt_api.main import create_app
+from yieldopt_api.settings import Settings
 
 from .conftest import ADMIN_H, BOOK_H, FORECAST, HOTEL, READ_H, TestClient
 from .server import KEYS, auth

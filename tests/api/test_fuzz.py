@@ -18,9 +18,9 @@ from schemathesis.checks import (
 from schemathesis.core.parameters import ParameterLocation
 
 import yieldopt as yo
-from api.main import create_app
-from api.settings import Settings
 from yieldopt.store import BookingRequest, Store
+from yieldopt_api.main import create_app
+from yieldopt_api.settings import Settings
 
 from ..store.conftest import HOTEL_DEMAND, hotel_records
 from .server import ADMIN, KEYS, auth

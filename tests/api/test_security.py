@@ -5,11 +5,11 @@ import logging
 import pytest
 
 import yieldopt as yo
-from api.dependencies import get_store
-from api.main import create_app
-from api.security import KeyRing, Role
-from api.settings import Settings
 from yieldopt.store import Store
+from yieldopt_api.dependencies import get_store
+from yieldopt_api.main import create_app
+from yieldopt_api.security import KeyRing, Role
+from yieldopt_api.settings import Settings
 
 from .conftest import ADMIN_H, BOOK_H, HOTEL, READ_H, TestClient, make_client
 from .server import ADMIN, BOOK, READ
@@ -132,7 +132,7 @@ def test_store_dependency_can_be_overridden_and_keys_replaced(sqlite_url, tmp_pa
 
 
 def test_all_keys_compared_in_constant_time(monkeypatch):
-    import api.security as security
+    import yieldopt_api.security as security
 
     calls = []
     real = security.hmac.compare_digest
@@ -172,7 +172,7 @@ def test_wrong_keys_are_throttled_per_client_address(sqlite_url):
 
 
 def test_failure_table_is_bounded_and_drains():
-    from api.security import FailureThrottle
+    from yieldopt_api.security import FailureThrottle
 
     now = [0.0]
     t = FailureThrottle(limit=3, window=30.0, max_clients=100, clock=lambda: now[0])
