@@ -24,6 +24,7 @@ import uuid
 from sqlalchemy import Connection, select, update
 
 from ..control import Assessment, Controls
+from ..model import BookingStatus, Reason
 from ._errors import IdempotencyError
 from ._queries import (
     booking_from_row,
@@ -87,12 +88,15 @@ def _change(conn: Connection, network_id: str, resource_id: str, delta: int, lim
     return res.rowcount == 1
 
 
-def take_capacity(conn: Connection, network_id: str, controls: Controls, a: Assessment) -> str:
+def take_capacity(conn: Connection, network_id: str, controls: Controls, a: Assessment) -> Reason:
     """Take ``a.quantity`` units of each resource of the product, all or none.
+
+    The database repeats the availability and nested-limit checks of
+    :meth:`~yieldopt.control.Controls.decide` atomically, in the same order.
 
     Returns
     -------
-    str
+    Reason
         ``"accepted"``, or ``"unavailable"`` / ``"booking_limit"`` (nothing taken).
     """
     q = a.quantity
@@ -108,9 +112,9 @@ def take_capacity(conn: Connection, network_id: str, controls: Controls, a: Asse
             select(inventory.c.sold, inventory.c.authorized).where(inventory_where(network_id, rid))
         ).first()
         if row is None or row.sold + q > row.authorized:
-            return "unavailable"
-        return "booking_limit"
-    return "accepted"
+            return Reason.UNAVAILABLE
+        return Reason.BOOKING_LIMIT
+    return Reason.ACCEPTED
 
 
 def record_booking(
@@ -118,7 +122,7 @@ def record_booking(
     network_id: str,
     controls: Controls,
     a: Assessment,
-    reason: str,
+    reason: Reason,
     request: BookingRequest,
     key: str | None,
     scope: str = "",
@@ -127,7 +131,7 @@ def record_booking(
 
     A rejection without a key is not stored (``conn`` may be ``None``); its id is ``None``.
     """
-    accepted = reason == "accepted"
+    accepted = reason == Reason.ACCEPTED
     booking = Booking(
         id=uuid.uuid4().hex if accepted or key else None,
         network=network_id,
@@ -138,7 +142,7 @@ def record_booking(
         value=a.value,
         bid_price_total=a.bid_price_total,
         segment=a.segment,
-        status="confirmed" if accepted else "rejected",
+        status=BookingStatus.CONFIRMED if accepted else BookingStatus.REJECTED,
         reason=reason,
         decision_version=controls.version,
         idempotency_key=key,

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..control import Controls, Decision
+from ..model import Reason
 from ._bookings import cancel_booking, find_by_key, record_booking, take_capacity
 from ._cache import Snapshot
 from ._queries import (
@@ -219,7 +220,9 @@ class BookingsMixin(StoreBase):
                     return found, True, head, ()
             controls = self._controls(conn, network_id, head)
             a = controls.assess(request)
-            reason = take_capacity(conn, network_id, controls, a) if a.price_ok else "bid_price"
+            reason = (
+                take_capacity(conn, network_id, controls, a) if a.price_ok else Reason.BID_PRICE
+            )
             if conn.dialect.name != "sqlite":
                 # Now that this transaction holds its inventory rows, no admin write can
                 # commit before it does; one that committed since ``head`` was read shows
