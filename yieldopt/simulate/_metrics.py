@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..model import PolicyName
+
 __all__ = ["SUMMARY_COLUMNS", "summarize"]
 
 SUMMARY_COLUMNS = [
@@ -80,8 +82,10 @@ def summarize(paths: pd.DataFrame, capacity_units: float, hotel: bool) -> pd.Dat
         )
     out = pd.DataFrame(rows)
     means = dict(zip(out["policy"], out["revenue_mean"], strict=True))
-    if "fcfs" in means and "hindsight" in means and means["hindsight"] - means["fcfs"] > 1e-9:
-        out["rom"] = (out["revenue_mean"] - means["fcfs"]) / (means["hindsight"] - means["fcfs"])
+    # Revenue opportunity met: where a policy lies between first come and perfect hindsight.
+    low, high = PolicyName.FCFS, PolicyName.HINDSIGHT
+    if low in means and high in means and means[high] - means[low] > 1e-9:
+        out["rom"] = (out["revenue_mean"] - means[low]) / (means[high] - means[low])
     else:
         out["rom"] = float("nan")
     return out[SUMMARY_COLUMNS]

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from ..control import POLICIES, ControlModel, Policy, make_policy
 from ..errors import InputError
-from ..model import POLICY_NAMES, Scenario, load_scenario
+from ..model import POLICY_NAMES, PolicyName, Scenario, load_scenario
 from ._engine import CURVE_BINS, play
 from ._executors import Executor, LocalExecutor, make_executor
 from ._hindsight import hindsight
@@ -132,8 +132,8 @@ def run_chunk(
     paths = draw_paths(model, path_ids, seed)
     out: dict[str, dict[str, NDArray[np.float64] | None]] = {}
     for spec in policies:
-        if spec == "hindsight":
-            label, res = "hindsight", hindsight(model, paths)
+        if spec == PolicyName.HINDSIGHT:
+            label, res = PolicyName.HINDSIGHT.value, hindsight(model, paths)
         else:
             policy = make_policy(spec, model, seed) if isinstance(spec, str) else spec(model, seed)
             label, res = policy_label(policy), play(policy, model, paths, reopt)
@@ -287,7 +287,7 @@ def _policy_labels(specs: Sequence[PolicySpec], model: ControlModel, seed: int) 
             )
         label = policy_label(probe)
         builtin = POLICIES.get(label)
-        if label == "hindsight" or (builtin is not None and type(probe) is not builtin):
+        if label == PolicyName.HINDSIGHT or (builtin is not None and type(probe) is not builtin):
             # The summary's ROM is measured against the built-in fcfs and hindsight rows.
             raise InputError(
                 "policy", f"{type(probe).__name__} is named {label!r}, a built-in policy's name"
@@ -331,7 +331,7 @@ def _collect(
         frame.insert(0, "policy", name)
         frames.append(frame)
         curve = np.concatenate([p["curve"] for p in parts]).mean(axis=0)
-        if name != "hindsight":
+        if name != PolicyName.HINDSIGHT:
             curves.append(
                 pd.DataFrame(
                     {
