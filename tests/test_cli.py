@@ -49,6 +49,17 @@ def test_leg_table_from_options():
     assert "optimal" in result.output and "7,151.84" in result.output
 
 
+def test_leg_with_one_class_sells_the_whole_capacity():
+    # One class: nothing to protect, booking limit = capacity, revenue p · E[min(D, C)].
+    args = ["leg", "-c", "30", "--fare", "100", "--mean", "40", "--std", "10", "--format", "json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    best = yo.optimal_protection_levels([100], [40], [10], capacity=30)
+    for row in json.loads(result.stdout):
+        assert row["protection_levels"] == [] and row["booking_limits"] == [30]
+        assert row["expected_revenue"] == pytest.approx(best.expected_revenue)
+
+
 def test_leg_poisson_override(tmp_path):
     p = tmp_path / "leg.csv"
     p.write_text("fare,mean\n200,5\n90,20\n")
