@@ -1,6 +1,6 @@
 """In-memory snapshot of each network's controls and inventory, for the evaluate hot path.
 
-A :class:`Snapshot` holds the compiled :class:`~yieldopt.store.Controls` of the current
+A :class:`Snapshot` holds the compiled :class:`~yieldopt.control.Controls` of the current
 decision set and the ``sold``/``authorized`` counts per resource. The store replaces it
 whenever this process publishes decisions or changes the network, and keys what it
 keeps by the network's incarnation, revision and decision version (revisions restart
