@@ -207,7 +207,7 @@ def test_semicolon_csv_is_named_not_a_missing_column(tmp_path):
 
 
 def test_as_of_must_be_iso():
-    from yieldopt.forecast._forecast import parse_day
+    from yieldopt._table import parse_day
 
     assert parse_day("2024-03-10", "as_of") == np.datetime64("2024-03-10")
     assert parse_day(pd.Timestamp("2024-03-10 18:00"), "as_of") == np.datetime64("2024-03-10")

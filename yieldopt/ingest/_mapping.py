@@ -65,7 +65,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import InputError
-from ..model._schema import check as parse_model
+from ..model import check_schema as parse_model
 from ._contract import OPTIONAL_COLUMNS, RESERVATION_COLUMNS, contract_column
 from ._names import closest
 

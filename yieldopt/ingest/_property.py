@@ -25,7 +25,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from ..errors import InputError
-from ..model._schema import check as parse_model
+from ..model import check_schema as parse_model
 
 __all__ = ["Property", "load_property"]
 

@@ -14,6 +14,7 @@ from ._names import (
 )
 from ._network import Network, Product, Resource, Segment
 from ._scenario import POLICY_NAMES, Behaviour, Scenario, SimulationSettings, load_scenario
+from ._schema import check as check_schema
 from ._streams import CURVES, CustomerStreams
 from ._topaloglu import read_topaloglu
 
@@ -36,6 +37,7 @@ __all__ = [
     "Scenario",
     "Segment",
     "SimulationSettings",
+    "check_schema",
     "hub_network",
     "load_leg",
     "load_scenario",
