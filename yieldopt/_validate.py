@@ -193,6 +193,7 @@ def check_csv_delimiter(path: str | Path, field: str, expected: tuple[str, ...] 
     header = sample.splitlines()[0] if sample else ""
     if "," in header or not header:
         return
+    found: str | None
     try:
         found = csv.Sniffer().sniff(sample, delimiters="".join(_OTHER_DELIMITERS)).delimiter
     except csv.Error:

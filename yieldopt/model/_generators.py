@@ -101,6 +101,6 @@ def hub_network(
     weight = (1.0 + klass) * rng.uniform(0.5, 1.5, klass.size)
     leg_demand = network.incidence @ weight
     demand = weight * load * network.capacity.sum() / leg_demand.sum()
-    step = klass / max(classes - 1, 1)
-    curves = np.column_stack([2.5 - 1.5 * step, 1.0 + 1.5 * step])
+    steps = klass / max(classes - 1, 1)
+    curves = np.column_stack([2.5 - 1.5 * steps, 1.0 + 1.5 * steps])
     return network, demand, curves

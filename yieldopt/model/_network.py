@@ -207,15 +207,15 @@ class Network:
         ``products["resources"]`` holds a list of ids or one string of ids separated
         by ``;`` or ``+`` (as written in CSV files).
         """
-        prods = products.to_dict(orient="records")
+        prods = _rows(products)
         for rec in prods:
             used = rec.get("resources")
             if isinstance(used, str):
                 rec["resources"] = [
                     u.strip() for u in used.replace("+", ";").split(";") if u.strip()
                 ]
-        segs = None if segments is None else segments.to_dict(orient="records")
-        return cls.from_records(resources.to_dict(orient="records"), prods, segs)
+        segs = None if segments is None else _rows(segments)
+        return cls.from_records(_rows(resources), prods, segs)
 
     def with_capacity(self, capacity: Mapping[str, int] | ArrayLike) -> Network:
         """Copy with new (e.g. authorized, or remaining) capacity per resource.
@@ -277,7 +277,7 @@ class Network:
     @cached_property
     def adjustments(self) -> NDArray[np.float64]:
         """Segment value adjustment per product, shape (n,) (money per unit)."""
-        seg = {s.id: s.adjustment for s in self.segments}
+        seg: dict[str | None, float] = {s.id: s.adjustment for s in self.segments}
         return np.array([seg.get(p.segment, 0.0) for p in self.products], dtype=np.float64)
 
     @cached_property
@@ -359,3 +359,8 @@ def _require(where: str, record: Mapping[str, Any], keys: tuple[str, ...]) -> No
     for k in keys:
         if k not in record or record[k] is None:
             raise InputError(f"{where}.{k}", "is required")
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a frame's rows as records keyed by column name (as text)."""
+    return [{str(k): v for k, v in rec.items()} for rec in frame.to_dict(orient="records")]

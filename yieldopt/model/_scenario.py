@@ -336,15 +336,15 @@ def _streams(
         curves.append(_curve(f"{where}.curve", rec.get("curve", default_curve)))
     if not sets:
         raise InputError("products", "no demand: give products a demand or add [[customers]]")
-    mean = np.array(means)
+    stream_means = np.array(means, dtype=np.float64)
     shape = np.array(curves, dtype=np.float64)
     return CustomerStreams(
         choice_sets=tuple(sets),
         names=tuple(names),
-        mean=mean,
+        mean=stream_means,
         curves=shape,
         probs=None,
-        periods=periods or auto_periods(mean, shape),
+        periods=periods or auto_periods(stream_means, shape),
         n_products=len(network.products),
     )
 
@@ -353,7 +353,7 @@ def _behaviour(data: dict[str, Any], network: Network, n: int) -> Behaviour:
     ob = data.get("overbooking", {})
     show = _number("overbooking.show_prob", ob.get("show_prob", 1.0), nonnegative=True)
     cancel = _number("overbooking.cancel_prob", ob.get("cancel_prob", 0.0), nonnegative=True)
-    by_segment = {}
+    by_segment: dict[str | None, tuple[float, float]] = {}
     for i, s in enumerate(data.get("segments", []) or []):
         by_segment[str(s.get("id"))] = (
             _number(f"segments[{i}].show_prob", s.get("show_prob", show), nonnegative=True),

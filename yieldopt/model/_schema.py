@@ -23,6 +23,7 @@ import typing
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import InputError
 
@@ -270,7 +271,7 @@ def check[M: BaseModel](model: type[M], data: Any, source: str) -> M:
         raise InputError(path or source, f"{message}{more}") from None
 
 
-def _describe(model: type[BaseModel], errors: list[dict[str, Any]], source: str) -> str:
+def _describe(model: type[BaseModel], errors: list[ErrorDetails], source: str) -> str:
     """One-line message for the pydantic errors of one path (several for a union)."""
     first = errors[0]
     loc = tuple(first["loc"])

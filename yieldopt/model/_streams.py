@@ -77,6 +77,18 @@ class CustomerStreams:
             if cs.size == 0 or np.any((cs < 0) | (cs >= self.n_products)):
                 raise InputError(f"customers[{i}].products", "needs at least one known product")
 
+    # Exactly one of curves and probs is set (checked in __post_init__); these give the
+    # one a branch relies on, typed as present.
+    def _period_probs(self) -> NDArray[np.float64]:
+        if self.probs is None:
+            raise InputError("customers", "these streams have arrival curves, not probabilities")
+        return self.probs
+
+    def _curves(self) -> NDArray[np.float64]:
+        if self.curves is None:
+            raise InputError("customers", "these streams have per-period probabilities, not curves")
+        return self.curves
+
     @classmethod
     def independent(cls, probs: NDArray[np.float64], names: list[str]) -> CustomerStreams:
         """One stream per product with per-period probabilities, shape (T, n)."""
@@ -122,7 +134,7 @@ class CustomerStreams:
             return stats.beta.cdf(np.clip(frac, 0.0, 1.0), self.curves[:, 0], self.curves[:, 1])
         t = int(np.ceil(np.clip(frac, 0.0, 1.0) * self.periods - 1e-9))
         total = np.where(self.mean > 0, self.mean, 1.0)
-        return self.probs[:t].sum(axis=0) / total
+        return self._period_probs()[:t].sum(axis=0) / total
 
     def remaining_mean(self, frac: float) -> NDArray[np.float64]:
         """Return expected requests per stream from horizon fraction ``frac`` on, shape (K,)."""
@@ -155,7 +167,8 @@ class CustomerStreams:
         if periods * len(self.choice_sets) > max_cells:
             raise InputError("periods", "too many periods × streams for per-period probabilities")
         edges = np.linspace(0.0, 1.0, periods + 1)
-        cdf = stats.beta.cdf(edges[:, None], self.curves[:, 0], self.curves[:, 1])
+        curves = self._curves()
+        cdf = stats.beta.cdf(edges[:, None], curves[:, 0], curves[:, 1])
         return np.diff(cdf, axis=0) * self.mean
 
     def product_period_probs(self, periods: int | None = None) -> NDArray[np.float64]:

@@ -144,20 +144,20 @@ def synthetic_transactions(
     n_book = 1 + rng.poisson(truth["frequency"].to_numpy()[seg[cust]] - 1.0)
     tx_cust = np.repeat(cust, n_book)
     tx_period = np.repeat(period, n_book)
-    s = seg[tx_cust]
+    tx_seg = seg[tx_cust]
     day = first + (tx_period * period_days + rng.integers(0, period_days, tx_cust.size)).astype(
         "timedelta64[D]"
     )
 
     def amount(col: str) -> np.ndarray:
-        return rng.gamma(4.0, truth[col].to_numpy()[s] / 4.0).round(2)
+        return np.round(rng.gamma(4.0, truth[col].to_numpy()[tx_seg] / 4.0), 2)
 
     frame = {"customer_id": tx_cust + 1, "date": day.astype("datetime64[s]")}
     if with_segment:
-        frame["segment"] = pd.array(truth.index.to_numpy(dtype=object)[s], dtype="str")
+        frame["segment"] = pd.array(truth.index.to_numpy(dtype=object)[tx_seg], dtype="str")
     frame["revenue"] = amount("revenue")
     frame["ancillary_revenue"] = amount("ancillary")
     frame["cost_to_serve"] = amount("cost")
-    frame["referrals"] = rng.poisson(truth["referrals"].to_numpy()[s])
+    frame["referrals"] = rng.poisson(truth["referrals"].to_numpy()[tx_seg])
     tx = pd.DataFrame(frame).sort_values(["date", "customer_id"], kind="stable")
     return SyntheticTransactions(tx.reset_index(drop=True), truth, pd.Timestamp(last))

@@ -19,9 +19,12 @@ referrals          new customers the booking brought in (optional, whole, >= 0)
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+from pandas.api.extensions import ExtensionArray
 
 from .._table import (
     date_column,
@@ -59,7 +62,7 @@ def validate_transactions(transactions: pd.DataFrame) -> pd.DataFrame:
         non-finite amounts, fractional referrals.
     """
     require_columns(transactions, TRANSACTION_COLUMNS, "transactions")
-    out = {
+    out: dict[str, NDArray[Any] | ExtensionArray] = {
         "customer_id": key_column(transactions, "customer_id", as_str=False),
         "date": date_column(transactions, "date", day=True).astype("datetime64[s]"),
     }

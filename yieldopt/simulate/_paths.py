@@ -10,6 +10,7 @@ carries uniforms that are compared with the sold product's probabilities.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -72,9 +73,11 @@ def _requests(model: ControlModel, rng: np.random.Generator) -> tuple[NDArray, N
         hit = pos < k
         t = np.flatnonzero(hit)
         return (t + 0.5) / periods, pos[hit]
+    curves = cs.curves
+    assert curves is not None  # streams carry either per-period probabilities or curves
     counts = rng.poisson(cs.mean)
     stream = np.repeat(np.arange(cs.mean.size), counts)
-    times = rng.beta(cs.curves[stream, 0], cs.curves[stream, 1]) if stream.size else np.zeros(0)
+    times = np.asarray(rng.beta(curves[stream, 0], curves[stream, 1]) if stream.size else [])
     order = np.argsort(times, kind="stable")
     return np.minimum(times[order], np.nextafter(1.0, 0.0)), stream[order]
 
@@ -114,7 +117,7 @@ def draw_paths(model: ControlModel, path_ids: NDArray[np.int64], seed: int) -> P
         )
     width = max((len(r[0]) for r in rows), default=0)
     p = len(rows)
-    out = {
+    out: dict[str, NDArray[Any]] = {
         "kind": np.full((p, width), NONE, np.int8),
         "time": np.ones((p, width)),
         "stream": np.full((p, width), -1, np.int64),
