@@ -296,8 +296,8 @@ class BookingOut(BaseModel):
         return cls(
             accepted=b.accepted,
             booking_id=b.id if b.accepted else None,
-            status=BookingStatus(b.status),
-            reason=Reason(b.reason),
+            status=b.status,
+            reason=b.reason,
             decision_version=b.decision_version,
             product=b.product,
             quantity=b.quantity,

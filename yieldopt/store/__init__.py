@@ -16,7 +16,7 @@ are computed by :mod:`yieldopt.decisions` and handed to :meth:`Store.publish_dec
 >>> store.put_network("demo", net)
 (1, True)
 >>> booking, _ = store.book("demo", BookingRequest("y", 2))
->>> booking.status, [r.available for r in store.inventory("demo")]
+>>> str(booking.status), [r.available for r in store.inventory("demo")]
 ('confirmed', [0])
 """
 

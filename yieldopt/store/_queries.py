@@ -22,7 +22,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Connection, Row, select, update
 
 from ..control import resource_order
-from ..model import Network
+from ..model import BookingStatus, Network, Reason
 from ._errors import NotFoundError
 from ._records import Booking, DecisionSet, Forecast, InventoryRow, OptimizationRun
 from ._schema import (
@@ -177,8 +177,8 @@ def booking_from_row(row: Row[Any]) -> Booking:
         value=float(m["value"]),
         bid_price_total=float(m["bid_price_total"]),
         segment=m["segment"],
-        status=m["status"],
-        reason=m["reason"],
+        status=BookingStatus(m["status"]),
+        reason=Reason(m["reason"]),
         decision_version=int(m["decision_version"]),
         idempotency_key=m["idempotency_key"],
         created_at=m["created_at"],

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..control import BookingRequest, DecisionSet, Forecast
+from ..model import BookingStatus, Reason
 
 __all__ = [
     "Booking",
@@ -52,9 +53,9 @@ class Booking:
         quantity × the bid prices of its resources when decided (money).
     segment : str or None
         Segment id the value was computed for.
-    status : str
+    status : BookingStatus
         ``"confirmed"``, ``"cancelled"`` or ``"rejected"``.
-    reason : str
+    reason : Reason
         ``"accepted"``, or why it was rejected: ``"bid_price"``, ``"booking_limit"``,
         ``"unavailable"``.
     decision_version : int
@@ -81,8 +82,8 @@ class Booking:
     value: float
     bid_price_total: float
     segment: str | None
-    status: str
-    reason: str
+    status: BookingStatus
+    reason: Reason
     decision_version: int
     idempotency_key: str | None
     created_at: str
@@ -93,7 +94,7 @@ class Booking:
     @property
     def accepted(self) -> bool:
         """Whether the request was accepted (the booking may since have been cancelled)."""
-        return self.status != "rejected"
+        return self.status != BookingStatus.REJECTED
 
     @property
     def margin(self) -> float:
