@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from .._table import date_column, first_bad_row, numeric_column
 from ..errors import InputError
@@ -112,7 +113,7 @@ def make_reservation_ids(rows: np.ndarray, n_total: int) -> pd.api.extensions.Ex
     return ("R" + digits).array
 
 
-def as_boolean(s: pd.Series, col: str) -> tuple[pd.array, np.ndarray]:
+def as_boolean(s: pd.Series, col: str) -> tuple[ExtensionArray, np.ndarray]:
     """Parse 0/1, true/false, yes/no into a nullable boolean array.
 
     Returns the array and a mask of the cells that were present but not boolean.

@@ -13,6 +13,7 @@ import gzip
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,8 @@ __all__ = ["ImportResult", "read_export", "read_reservations"]
 _DATES = ("arrival", "departure", "booked_at", "cancelled_at")
 _COUNTS = ("nights", "rooms", "guests")
 _BOOLS = ("is_repeat", "consent")
-_TEXT = ("reservation_id", "property", "room_type", "segment", "status", "rate_code")
-_TEXT += ("channel", "customer_id")
+_TEXT: tuple[str, ...] = ("reservation_id", "property", "room_type", "segment", "status")
+_TEXT += ("rate_code", "channel", "customer_id")
 _MONTHS = {
     name.lower(): i + 1
     for i, name in enumerate(
@@ -197,7 +198,8 @@ def read_reservations(
     )
 
 
-def _take(values: object, mask: np.ndarray | None) -> object:
+def _take(values: Any, mask: np.ndarray | None) -> Any:
+    # values: any column container (ndarray, Series, ExtensionArray) indexable by a mask.
     if mask is None:
         return values
     return values[mask]
@@ -417,8 +419,8 @@ class _Builder:
             out = pd.Series(lookup[codes], index=s.index)
             action, rule = "kept", "left empty"
         else:
-            lookup = pd.array([str(table.get(k, k)) for k in keys], dtype="str")
-            out = pd.Series(lookup.take(codes, allow_fill=True), index=s.index)
+            labels = pd.array([str(table.get(k, k)) for k in keys], dtype="str")
+            out = pd.Series(labels.take(codes, allow_fill=True), index=s.index)
             action, rule = "kept", "code kept as it is"
         if col != "status":  # statuses are checked with those of exports without a table
             self.report.add(
@@ -513,8 +515,8 @@ class _Builder:
             )
 
         # 2. typed columns; unknown statuses, then missing or unreadable values
-        dates = {c: self._dates(b[c], c, self.sources.get(c, [])) for c in _DATES if c in b}
-        dates = {c: v.to_numpy().astype("datetime64[s]") for c, v in dates.items()}
+        parsed = {c: self._dates(b[c], c, self.sources.get(c, [])) for c in _DATES if c in b}
+        dates = {c: v.to_numpy().astype("datetime64[s]") for c, v in parsed.items()}
         nums: dict[str, np.ndarray] = {}
         ancillary = [c for c in b if c.startswith("ancillary_")]
         for c in [*(c for c in _COUNTS if c in b), "rate", *ancillary]:
