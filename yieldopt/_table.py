@@ -154,9 +154,10 @@ def date_column(
         # 2024-5-1, 20240501 and 2024-05, so text must match the strict pattern too.
         text = s.astype("str").str.strip()
         is_text = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-        not_iso = is_text & (text != "").to_numpy() & ~text.str.fullmatch(ISO_DATE_RE.pattern)
+        iso = text.str.fullmatch(ISO_DATE_RE.pattern).to_numpy(dtype=bool)
+        not_iso = is_text & (text != "").to_numpy() & ~iso
         if not_iso.any():
-            _raise_row(col, f"not a date (use {ISO_DATE_HINT})", not_iso.to_numpy(), s)
+            _raise_row(col, f"not a date (use {ISO_DATE_HINT})", not_iso, s)
         # Keep the local wall-clock time: drop UTC offsets from text before parsing,
         # which also lets a column mix offsets (pandas refuses mixed time zones).
         local = s.where(~is_text, text.str.replace(r"(?:Z|[+-]\d{2}:?\d{2})$", "", regex=True))

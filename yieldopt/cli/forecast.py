@@ -33,7 +33,8 @@ class UnconstrainMethod(StrEnum):
     pd = "pd"
     naive = "naive"
     discard = "discard"
-    replace = "replace"
+    # The member is not called "replace": that would hide str.replace.
+    replace_ = "replace"
 
 
 def forecast(
@@ -89,7 +90,7 @@ def forecast(
                     closures=clos,
                     window=window,
                     unconstrain=unconstrain.value,
-                    **({} if horizon is None else {"horizon": horizon}),
+                    **({} if horizon is None else {"horizon": horizon}),  # type: ignore[arg-type]
                 )
             else:
                 fc = forecast_demand(

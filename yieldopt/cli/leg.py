@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -109,6 +109,7 @@ def _print_leg(prob: LegProblem, result: pd.DataFrame) -> None:
     table.add_column("booking limits", justify="right")
     table.add_column("expected revenue", justify="right")
     table.add_column("% of optimal", justify="right")
+    row: Any  # a namedtuple of the comparison frame's columns
     for row in result.itertuples():
         table.add_row(
             row.method,

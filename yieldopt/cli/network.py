@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -44,21 +44,22 @@ def network(
     try:
         with notes():
             sc = load_scenario(scenario)
+        out: dict[str, Any]
         if method is NetworkMethod.rlp:
-            res = rlp(sc.network, sc.demand, n_samples=samples, seed=seed, solver=solver)
-            out = {"objective": res.objective, "bid_prices": res.bid_prices.to_dict()}
+            sampled = rlp(sc.network, sc.demand, n_samples=samples, seed=seed, solver=solver)
+            out = {"objective": sampled.objective, "bid_prices": sampled.bid_prices.to_dict()}
         elif method is NetworkMethod.davn:
-            res = davn(sc.network, sc.demand, solver=solver)
+            nested = davn(sc.network, sc.demand, solver=solver)
             out = {
-                "bid_prices": res.bid_prices.to_dict(),
-                "protection_levels": {k: v.tolist() for k, v in res.protection_levels.items()},
+                "bid_prices": nested.bid_prices.to_dict(),
+                "protection_levels": {k: v.tolist() for k, v in nested.protection_levels.items()},
             }
         else:
-            res = dlp(sc.network, sc.demand, solver=solver)
+            bound = dlp(sc.network, sc.demand, solver=solver)
             out = {
-                "objective": res.objective,
-                "bid_prices": res.bid_prices.to_dict(),
-                "allocation": res.allocation.to_dict(),
+                "objective": bound.objective,
+                "bid_prices": bound.bid_prices.to_dict(),
+                "allocation": bound.allocation.to_dict(),
             }
     except YieldoptError as exc:
         raise fail(exc) from None

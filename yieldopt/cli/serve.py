@@ -66,6 +66,7 @@ def serve(
     import uvicorn
     from pydantic import ValidationError
     from sqlalchemy.engine import make_url
+
     from yieldopt_api.main import create_app, open_store
     from yieldopt_api.security import KeyRing
     from yieldopt_api.settings import Settings

@@ -56,7 +56,10 @@ def _records(summary: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for rec in summary.to_dict(orient="records"):
         out.append(
-            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()}
+            {
+                str(k): (None if isinstance(v, float) and math.isnan(v) else v)
+                for k, v in rec.items()
+            }
         )
     return out
 
@@ -75,6 +78,7 @@ def _summary_table(res: SimulationResult, sc: Scenario) -> Table:
     for c in cols:
         table.add_column(c, justify="left" if c == "policy" else "right")
     best = summary[summary["policy"] != "hindsight"]["revenue_mean"].max()
+    r: Any  # a namedtuple of the summary's columns
     for r in summary.itertuples():
         name = (
             f"[bold]{r.policy}[/]"

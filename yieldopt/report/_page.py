@@ -9,7 +9,7 @@ number formats and generic tables from :mod:`._html`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +134,8 @@ def _best_policy(summary: pd.DataFrame) -> str | None:
     for column in ("value_mean", "revenue_mean"):
         scores = rows[column].astype(float)
         if np.isfinite(scores).any():
-            return str(rows.loc[scores.idxmax(), "policy"])
+            # The first highest score, NaN skipped (as idxmax), by position.
+            return str(rows["policy"].to_numpy()[int(np.nanargmax(scores.to_numpy()))])
     return None
 
 
@@ -175,14 +176,15 @@ def _headline(summary: pd.DataFrame) -> str:
     if best is None:
         return ""
     by = summary.set_index("policy")
-    row = by.loc[best]
+    row: Any = by.loc[best]  # one policy's summary row
+    fcfs: Any = by.loc["fcfs"] if "fcfs" in by.index else None
     dec = _money_decimals(summary["revenue_mean"])
     parts = [
         f"Best policy: <strong>{_e(best)}</strong> with mean revenue "
         f"{_e(_mean_hw(row['revenue_mean'], row['revenue_hw95'], dec))}"
     ]
-    if "fcfs" in by.index and best != "fcfs" and by.loc["fcfs", "revenue_mean"] > 0:
-        gain = row["revenue_mean"] / by.loc["fcfs", "revenue_mean"] - 1
+    if fcfs is not None and best != "fcfs" and fcfs["revenue_mean"] > 0:
+        gain = row["revenue_mean"] / fcfs["revenue_mean"] - 1
         parts.append(f"{gain:+.1%} over first-come-first-served")
     if math.isfinite(row["rom"]):
         parts.append(f"{_pct(row['rom'])} of the revenue opportunity (ROM)")
@@ -198,7 +200,8 @@ def _comparison(result: SimulationResult, scenario: Scenario, colours: dict[str,
     money = _money_decimals(summary["revenue_mean"], summary["value_mean"])
     hotel = scenario.kind == "hotel"
     show_cost = bool((summary["denied_cost"].fillna(0) > 0).any())
-    columns = [
+    # The name column is rendered apart (swatch, badge); the others by their formatter.
+    columns: list[tuple[str, Callable[[Any], str] | None]] = [
         ("Policy", None),
         ("Revenue (mean \u00b1 95% CI)", lambda r: _mean_hw(r.revenue_mean, r.revenue_hw95, money)),
         ("Value (mean \u00b1 95% CI)", lambda r: _mean_hw(r.value_mean, r.value_hw95, money)),
@@ -220,6 +223,7 @@ def _comparison(result: SimulationResult, scenario: Scenario, colours: dict[str,
 
     head = "".join(f"<th>{_e(name)}</th>" for name, _ in columns)
     rows = []
+    r: Any  # a namedtuple of the summary's columns
     for r in summary.itertuples(index=False):
         cls = "best" if r.policy == best else "bound" if r.policy == _BOUND else ""
         badge = (
@@ -231,7 +235,7 @@ def _comparison(result: SimulationResult, scenario: Scenario, colours: dict[str,
         )
         swatch = f"<span class='swatch' style='background:{colours[r.policy]}'></span>"
         cells = [f"<td class='name'>{swatch}{_e(r.policy)}{badge}</td>"]
-        cells += [f"<td>{_e(fmt(r))}</td>" for _, fmt in columns[1:]]
+        cells += [f"<td>{_e(fmt(r))}</td>" for _, fmt in columns[1:] if fmt is not None]
         rows.append(f"<tr class='{cls}'>{''.join(cells)}</tr>")
     note = (
         "Means over sample paths with 95% confidence half-widths (Student t); money in the "

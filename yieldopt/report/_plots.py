@@ -48,7 +48,7 @@ _TOP_RESOURCES = 12
 _DPI = 130
 _WIDTH_IN = 9.0
 
-_RC = {
+_RC: Any = {  # matplotlib's stubs type rc keys as a Literal of every known name
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.titleweight": "bold",
@@ -224,7 +224,8 @@ def _bid_price_plot(
     shown = list(dict.fromkeys(r for rs in chosen.values() for r in rs))
     # tab20 pairs dark and light shades of a hue; take all dark shades first so that
     # resources side by side get distinct hues.
-    palette = colormaps["tab20"].colors[0::2] + colormaps["tab20"].colors[1::2]
+    tab20: Any = colormaps["tab20"]  # a ListedColormap: its colours are listed
+    palette = tab20.colors[0::2] + tab20.colors[1::2]
     res_colour = {r: palette[i % len(palette)] for i, r in enumerate(shown)}
     n_resources = bids["resource"].nunique()
 
@@ -351,7 +352,7 @@ def _booking_curve_plot(
         ends = np.append(starts[1:], 1.0)
         x = np.concatenate([[0.0], ends])
         y = np.concatenate([[0.0], frame["cumulative"].to_numpy(dtype=float)])
-        ax.plot(x, y, color=colours.get(policy, "black"), linewidth=2, label=policy)
+        ax.plot(x, y, color=colours.get(str(policy), "black"), linewidth=2, label=str(policy))
     if not paths.empty and "requests" in paths:
         requests = float(paths.groupby("policy", sort=False)["requests"].mean().iloc[0])
         label = f"mean requests per path: {_num(requests, 1)}"
