@@ -13,7 +13,10 @@ From a :class:`~._forecast.NightForecast`:
   rooms still to sell, ``max(authorized − on the books, 0)`` reservations;
   products are stays (arrival, length of stay, segment) at the segment's average
   rate per night × nights; demand is the forecast of new (gross) bookings;
-  :func:`yieldopt.dlp` (or ``rlp``) gives ``.bid_prices``;
+  :func:`yieldopt.dlp` (or ``rlp``) gives ``.bid_prices``; a stay's value is its
+  price plus its segment's value adjustment (``segments``: the CRM records of
+  :func:`yieldopt.segments.reservation_values`, as ``run`` feeds the scenario's
+  segments; without them every adjustment is 0, classic revenue management);
 * **minimum length of stay** and **closed to arrival** from those bid prices
   (:func:`yieldopt.optimize.los_controls`), for a reference stay at the
   transient rate (rooms-weighted average rate of the segments that are not group
@@ -25,6 +28,7 @@ From a :class:`~._forecast.NightForecast`:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +132,7 @@ class NightlyControls:
             "walk_cost": p.walk_cost,
             "currency": p.currency,
             "no_show_rate": float(f.rates.no_show[-1]),
+            "segment_adjustment": {s.id: float(s.adjustment) for s in self.network.segments},
             "average_rate": {
                 f"{pool}|{seg}": float(rate)
                 for pool, seg, rate in f.rates.avg_rate["rate"]
@@ -159,10 +164,45 @@ def _resource_ids(pools: list[str], nights: np.ndarray, split: bool) -> np.ndarr
     return np.concatenate([p + "/" + days for p in pools])
 
 
+def _segment(sid: str, given: Mapping[str, Mapping[str, Any]]) -> Segment:
+    """Build segment ``sid`` with its value adjustments from ``given`` (zeros when absent)."""
+    rec = given.get(sid)
+    if rec is None:
+        return Segment(sid)
+    adj = {}
+    for key in ("ancillary", "cost_to_serve", "future_value"):
+        value = rec.get(key)
+        try:
+            number = 0.0 if value is None else float(value)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"segments[{sid!r}].{key}", f"must be a number, got {value!r}"
+            ) from None
+        if not np.isfinite(number):
+            raise InputError(f"segments[{sid!r}].{key}", f"must be finite, got {value!r}")
+        adj[key] = number
+    return Segment(sid, **adj)
+
+
+def _segment_records(
+    segments: Sequence[Mapping[str, Any]] | None,
+) -> dict[str, Mapping[str, Any]]:
+    """Index segment records by id; ``None`` gives no records."""
+    out: dict[str, Mapping[str, Any]] = {}
+    for i, rec in enumerate(segments or ()):
+        if not isinstance(rec, Mapping) or "id" not in rec:
+            raise InputError(f"segments[{i}]", "must be a record with an 'id'")
+        out[str(rec["id"])] = rec
+    return out
+
+
 def _network(
-    fc: NightForecast, remaining: np.ndarray, nights: np.ndarray
+    fc: NightForecast,
+    remaining: np.ndarray,
+    nights: np.ndarray,
+    segments: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[Network, pd.Series]:
-    """Nights × stays of every pool; demand by product id."""
+    """Nights × stays of every pool; demand by product id; segments valued by ``segments``."""
     split = fc.has_room_types
     span = nights.size
     rid = _resource_ids(fc.pools, nights, split).reshape(len(fc.pools), span)
@@ -204,11 +244,12 @@ def _network(
             + sub["los"].astype(str)
         )
         demand.update(zip(ids, sub["mean"].to_numpy(dtype=float), strict=True))
-    segments = tuple(Segment(str(s)) for s in sorted(d["segment"].unique()))
+    given = segments or {}
+    valued = tuple(_segment(str(s), given) for s in sorted(d["segment"].unique()))
     ids = [p.id for p in products]
     # Aligned with the products, so the optimizers take it as an array (no id lookups).
     aligned = pd.Series([demand.get(i, 0.0) for i in ids], index=ids, dtype=np.float64)
-    return Network(resources, tuple(products), segments), aligned
+    return Network(resources, tuple(products), valued), aligned
 
 
 def nightly_controls(
@@ -223,6 +264,7 @@ def nightly_controls(
     window: int = 8,
     closures: pd.DataFrame | None = None,
     max_overbooking: float = 0.25,
+    segments: Sequence[Mapping[str, Any]] | None = None,
 ) -> NightlyControls:
     """Tonight's controls for every stay night of the horizon (module doc).
 
@@ -248,6 +290,13 @@ def nightly_controls(
         25 % more reservations than rooms). A revenue manager's bound: far ahead,
         where nearly every early reservation of this kind was cancelled, the
         binomial model alone would authorize many times the hotel.
+    segments : sequence of dict, optional
+        Segment value records ``{"id", "ancillary"?, "cost_to_serve"?,
+        "future_value"?}`` (money per booking), e.g.
+        ``reservation_values(...).records``: a stay of a listed segment is worth its
+        price plus ``ancillary − cost_to_serve + future_value`` to the optimizer,
+        as the segments of a scenario in ``run``. Segments not listed, and every
+        segment without ``segments``, have no adjustment; unknown ids are ignored.
 
     Returns
     -------
@@ -257,7 +306,8 @@ def nightly_controls(
     ------
     InputError
         As :func:`forecast_nights`; ``optimizer`` when unknown; ``max_overbooking``
-        when negative or not finite.
+        when negative or not finite; ``segments[...]`` for a record without an id
+        or with a value that is not a finite number.
     """
     if not (isinstance(max_overbooking, int | float) and 0.0 <= max_overbooking < 10.0):
         raise InputError(
@@ -265,6 +315,7 @@ def nightly_controls(
         )
     if optimizer not in OPTIMIZERS:
         raise InputError("optimizer", f"must be one of {', '.join(OPTIMIZERS)}, got {optimizer!r}")
+    given = _segment_records(segments)
     fc = forecast_nights(
         reservations,
         property,
@@ -275,11 +326,20 @@ def nightly_controls(
         window=window,
         closures=closures,
     )
-    return controls_from(fc, optimizer=optimizer, max_overbooking=float(max_overbooking))
+    return controls_from(
+        fc,
+        optimizer=optimizer,
+        max_overbooking=float(max_overbooking),
+        segments=list(given.values()),
+    )
 
 
 def controls_from(
-    fc: NightForecast, *, optimizer: str = "dlp", max_overbooking: float = 0.25
+    fc: NightForecast,
+    *,
+    optimizer: str = "dlp",
+    max_overbooking: float = 0.25,
+    segments: Sequence[Mapping[str, Any]] | None = None,
 ) -> NightlyControls:
     """Compute the controls of a ready :class:`NightForecast` (see :func:`nightly_controls`)."""
     n_pools, horizon = len(fc.pools), fc.horizon
@@ -304,7 +364,7 @@ def controls_from(
         max_limit=np.floor(fc.capacity[:, None] * (1.0 + max_overbooking)),
     )
     remaining = np.maximum(authorized - otb, 0).astype(np.int64)
-    network, demand = _network(fc, remaining, nights)
+    network, demand = _network(fc, remaining, nights, _segment_records(segments))
     if optimizer == "dlp":
         result: Any = dlp(network, demand.to_numpy())
     else:
