@@ -119,7 +119,7 @@ def _curve_keys(hist: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     codes, uniques = pd.factorize(idx, sort=True)
     keys = pd.DataFrame(
         {
-            "product": pd.array(uniques.get_level_values(0), dtype="str"),
+            "product": pd.array(uniques.get_level_values(0).to_numpy(), dtype="str"),
             "service_date": uniques.get_level_values(1).to_numpy(),
         }
     )

@@ -84,13 +84,20 @@ def forecast_cube(
     as_of_day = cube.day(as_of)
     targets = make_targets(cube.products.size, as_of_day, horizon, dcps)
     cube = unconstrain_cube(cube, as_of_day, unconstrain)
-    kw = {"window": window, "by_weekday": by_weekday}
     if method == "smoothing":
-        mean, std = smoothing_forecast(cube, targets, as_of_day, **kw)
+        mean, std = smoothing_forecast(
+            cube, targets, as_of_day, window=window, by_weekday=by_weekday
+        )
     else:
         kind, variant = method.split("-")
         mean, std = pickup_forecast(
-            cube, targets, as_of_day, kind=kind, advanced=variant == "advanced", **kw
+            cube,
+            targets,
+            as_of_day,
+            kind=kind,
+            advanced=variant == "advanced",
+            window=window,
+            by_weekday=by_weekday,
         )
     return _long(cube, targets, mean, std)
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from pandas.api.typing import NaTType
 
 from ..errors import InputError
 from ._contract import validate_reservations
@@ -31,12 +32,12 @@ LAST_YEAR_DAYS = 364
 """Days back to the same weekday one year earlier (52 weeks)."""
 
 
-def _day(value: object, field: str) -> np.datetime64:
+def _day(value: DateLike, field: str) -> np.datetime64:
     try:
-        ts = pd.Timestamp(value)
+        ts: pd.Timestamp | NaTType = pd.Timestamp(value)
     except (TypeError, ValueError):
         ts = pd.NaT
-    if ts is pd.NaT or pd.isna(ts):
+    if not isinstance(ts, pd.Timestamp) or pd.isna(ts):
         raise InputError(field, f"not a date: {value!r} (use ISO 8601, e.g. 2016-08-01)")
     return np.datetime64(ts.tz_localize(None) if ts.tzinfo else ts, "D")
 
@@ -56,7 +57,7 @@ def _nights(value: int | Sequence[DateLike] | pd.DatetimeIndex, start: np.dateti
             raise InputError("nights", f"must be at least 1, got {value}")
         return start + np.arange(int(value)).astype("timedelta64[D]")
     try:
-        days = pd.DatetimeIndex(value).to_numpy().astype("datetime64[D]")
+        days = pd.DatetimeIndex(list(value)).to_numpy().astype("datetime64[D]")
     except (TypeError, ValueError) as exc:
         raise InputError("nights", f"must be a number of nights or dates ({exc})") from None
     if len(days) == 0 or np.isnat(days).any():

@@ -119,7 +119,7 @@ def as_boolean(s: pd.Series, col: str) -> tuple[ExtensionArray, np.ndarray]:
     Returns the array and a mask of the cells that were present but not boolean.
     """
     if s.dtype == bool or isinstance(s.dtype, pd.BooleanDtype):
-        return pd.array(s, dtype="boolean"), np.zeros(len(s), dtype=bool)
+        return pd.array(s.to_numpy(), dtype="boolean"), np.zeros(len(s), dtype=bool)
     text = s.astype("str").str.strip().str.lower()
     missing = s.isna().to_numpy() | (text == "").to_numpy()
     is_true = text.isin(_TRUE).to_numpy()
