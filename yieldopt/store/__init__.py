@@ -34,16 +34,19 @@ from ._records import (
 from ._schema import MIGRATIONS, SCHEMA_VERSION, schema_version, upgrade
 from ._store import Store
 from ._store_decisions import OptimizationInputs
+from ._store_reservations import RESERVATION_FIELDS, CycleInputs
 from ._writer import GroupCommitter
 
 __all__ = [
     "DEFAULT_URL",
     "MIGRATIONS",
+    "RESERVATION_FIELDS",
     "SCHEMA_VERSION",
     "Booking",
     "BookingRequest",
     "ConflictError",
     "ControlsCache",
+    "CycleInputs",
     "DecisionSet",
     "Forecast",
     "GroupCommitter",

@@ -5,7 +5,8 @@ incarnation: a random id drawn when the network is created, so a network deleted
 created again under the same id is never mistaken for the old one),
 the definitions (resources, products, segments), one forecast document per network,
 versioned decision sets, the live inventory per resource (authorized and sold units),
-bookings with their idempotency keys, and optimization runs.
+bookings with their idempotency keys, optimization runs, and the reservations imported
+from a booking system's export.
 
 ``SCHEMA_VERSION`` is the version this code writes. :func:`upgrade` brings any older
 database forward one step at a time through ``MIGRATIONS``; each step runs in its own
@@ -58,6 +59,7 @@ __all__ = [
     "networks",
     "optimization_runs",
     "products",
+    "reservations",
     "resources",
     "schema_info",
     "schema_version",
@@ -65,7 +67,7 @@ __all__ = [
     "upgrade",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _Json = JSON().with_variant(JSONB(), "postgresql")
 _ID = 200  # longest id (characters)
@@ -224,11 +226,36 @@ optimization_runs = Table(
     Index("optimization_runs_network", "network_id"),
 )
 
+# One row per imported reservation (the reservation contract of yieldopt.ingest; added in
+# v4), keyed by its reservation_id: importing it again replaces it. Dates are ISO text
+# (days for arrival and departure); the optional contract columns (rate_code, channel,
+# customer_id, is_repeat, consent, ancillary_*) live in ``extra``.
+reservations = _owned(
+    "reservations",
+    Column("reservation_id", String(_ID), nullable=False),
+    Column("property", String(_ID), nullable=False),
+    Column("arrival", String(10), nullable=False),
+    Column("departure", String(10), nullable=False),
+    Column("nights", Integer, nullable=False),
+    Column("room_type", String(_ID), nullable=False),
+    Column("segment", String(_ID), nullable=False),
+    Column("booked_at", String(40), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("cancelled_at", String(40)),
+    Column("rooms", BigInteger, nullable=False),
+    Column("rate", Double, nullable=False),
+    Column("guests", BigInteger, nullable=False),
+    Column("extra", _Json, nullable=False),
+    Column("imported_at", String(40), nullable=False),
+    pk=("reservation_id",),
+)
+
 #: Tables defining a network, in the order of ``Network.to_records()``.
 DEFINITIONS = (resources, products, segments)
 
 #: Tables of rows that belong to one network, rows that refer to others first.
 NETWORK_TABLES = (
+    reservations,
     bookings,
     optimization_runs,
     decision_sets,
@@ -287,6 +314,15 @@ def _v2_incarnations_scopes_leases(conn: Connection) -> None:
     conn.execute(text("DROP TABLE bookings_v2"))
 
 
+def _v3_reservations(conn: Connection) -> None:
+    """v3 -> v4: the reservations imported from a booking system's export.
+
+    Creates the table as v4 defines it (frozen here should it change later); a table
+    already there (a database patched by hand) is kept.
+    """
+    reservations.create(conn, checkfirst=True)
+
+
 _V3_COLUMNS = {
     "networks": {"incarnation": "VARCHAR(32) NOT NULL DEFAULT ''"},
     "optimization_runs": {"owner": "VARCHAR(32)", "lease_expires_at": "FLOAT"},
@@ -298,6 +334,7 @@ _V3_COLUMNS = {
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _v1_asserted_columns,
     2: _v2_incarnations_scopes_leases,
+    3: _v3_reservations,
 }
 
 
