@@ -4,7 +4,8 @@ From a hotel's reservation table (:mod:`yieldopt.ingest`) and its hotel file:
 :func:`forecast_nights` (on the books, cancellations and no-shows still to come,
 new bookings still to come, the expected occupancy per night, as of a date),
 :func:`nightly_controls` (bid price, authorized capacity, MinLOS and
-closed-to-arrival per night), :func:`quote_group_for` (a group block against that
+closed-to-arrival per night), :func:`property_from_reservations` (a hotel
+without a hotel file), :func:`quote_group_for` (a group block against that
 forecast) and :func:`backtest_occupancy` (replayed as-of dates against what
 happened, beside two naive forecasts).
 """
@@ -19,6 +20,7 @@ from ._controls import (
     quote_group_for,
 )
 from ._forecast import DEFAULT_MAX_LOS, MAX_HORIZON, NightForecast, forecast_nights
+from ._hotel import fullest_night, property_from_reservations
 from ._state import Rates, known_as_of
 
 __all__ = [
@@ -34,8 +36,10 @@ __all__ = [
     "backtest_occupancy",
     "controls_from",
     "forecast_nights",
+    "fullest_night",
     "known_as_of",
     "nightly_controls",
     "occupancy_errors",
+    "property_from_reservations",
     "quote_group_for",
 ]

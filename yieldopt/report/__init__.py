@@ -7,14 +7,18 @@ Reporting sits above the simulator and below the pipeline and the CLI: it format
 results, it computes nothing.
 """
 
+from ._decide import backtest_figure, decide_report, write_decide_report
 from ._page import write_report, write_results
 from ._run import Section, control_sections, forecast_sections, segment_sections
 
 __all__ = [
     "Section",
+    "backtest_figure",
     "control_sections",
+    "decide_report",
     "forecast_sections",
     "segment_sections",
+    "write_decide_report",
     "write_report",
     "write_results",
 ]
