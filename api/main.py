@@ -24,7 +24,7 @@ from yieldopt.store import Store
 from .dependencies import BEARER_SCHEME, HeavyWork
 from .errors import PROBLEM, install_handlers
 from .middleware import BodyLimit, EdgeHeaders, Guard
-from .routers import bookings, decisions, health, networks
+from .routers import bookings, cycle, decisions, health, networks
 from .security import FailureThrottle, KeyRing
 from .settings import Settings
 
@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     # The booking path first: routes are matched in order, and evaluate is the hot path.
     for module in (bookings, health, networks, decisions):
         app.include_router(module.router)
+    app.include_router(cycle.router)
     _docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -6,9 +6,10 @@ bounded numbers; ids without control characters; no unknown fields.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from yieldopt.control import BookingRequest, Decision, DecisionSet
 from yieldopt.decisions import OptimizationRequest, Overbooking
@@ -20,6 +21,7 @@ __all__ = [
     "BookingIn",
     "BookingList",
     "BookingOut",
+    "ControlsOut",
     "DecisionsOut",
     "EvaluationOut",
     "ForecastIn",
@@ -27,6 +29,7 @@ __all__ = [
     "GroupQuoteIn",
     "GroupQuoteOut",
     "Health",
+    "ImportOut",
     "InventoryOut",
     "NetworkIn",
     "NetworkOut",
@@ -34,6 +37,8 @@ __all__ = [
     "OptimizationOut",
     "Problem",
     "RequestIn",
+    "ReservationIn",
+    "ReservationsIn",
 ]
 
 MAX_MONEY = 1e12
@@ -148,6 +153,17 @@ class OptimizationIn(_In):
     background: bool | None = Field(
         None, description="Run in the background (202); by default only large runs do."
     )
+    forecast: Literal["stored", "history"] | None = Field(
+        None,
+        description="Demand from the stored forecast, or re-forecast by the daily cycle from "
+        "the imported reservations and the service's bookings (hotel networks); by default "
+        "the stored forecast when there is one, else the history.",
+    )
+    as_of: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = Field(
+        None,
+        description="history: the as-of day (ISO date); by default the last day the "
+        "imported reservations know.",
+    )
 
     def to_request(self) -> OptimizationRequest:
         """Return the store's request."""
@@ -158,6 +174,8 @@ class OptimizationIn(_In):
             samples=self.samples,
             seed=self.seed,
             classes=self.classes,
+            forecast=self.forecast,
+            as_of=self.as_of,
         )
 
 
@@ -421,3 +439,123 @@ class Health(BaseModel):
 
     status: Literal["ok"]
     version: str
+
+
+# ---------------------------------------------------------------------- the daily cycle
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="ISO date.")]
+Moment = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$",
+        description="ISO date or date and time.",
+    ),
+]
+Count = Annotated[int, Field(ge=0, le=MAX_UNITS)]
+
+
+class ReservationIn(_In):
+    """One reservation in the contract of ``yieldopt.ingest`` (see its module doc).
+
+    ``departure`` or ``nights`` (or both); ``reservation_id`` identifies it (importing
+    it again replaces it); ancillary revenue in ``ancillary_<name>`` fields.
+    """
+
+    model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
+
+    reservation_id: Id
+    property: Id
+    arrival: Day
+    departure: Day | None = None
+    nights: Annotated[int, Field(ge=0, le=366)] | None = None
+    room_type: Id
+    rate_code: Id | None = None
+    segment: Id
+    channel: Id | None = None
+    booked_at: Moment
+    status: Literal["booked", "cancelled", "no_show", "checked_out"]
+    cancelled_at: Moment | None = None
+    rooms: Annotated[int, Field(ge=1, le=10_000)] = 1
+    rate: Money
+    guests: Count = 0
+    customer_id: Id | None = None
+    is_repeat: bool | None = None
+    consent: bool | None = None
+
+    @model_validator(mode="after")
+    def _ancillaries(self) -> ReservationIn:
+        for key, value in (self.model_extra or {}).items():
+            if not key.startswith("ancillary_") or key == "ancillary_":
+                raise ValueError(f"unknown field {key!r} (extra fields are ancillary_<name>)")
+            ok = value is None or (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and 0 <= value <= MAX_MONEY
+            )
+            if not ok:
+                raise ValueError(f"{key} must be a finite amount >= 0 or null")
+        return self
+
+
+class ReservationsIn(_In):
+    """A batch of reservations in the contract (JSON import)."""
+
+    reservations: Annotated[list[ReservationIn], Field(min_length=1, max_length=100_000)]
+
+    def records(self) -> list[dict[str, Any]]:
+        """Return the reservations as contract records (absent optional fields left out)."""
+        return [r.model_dump(exclude_none=True) for r in self.reservations]
+
+
+class QualityRow(BaseModel):
+    """One check of the data-quality report of an import."""
+
+    check: str
+    rows: int
+    action: str
+    example: str | None
+    column: str | None = None
+    rule: str | None = None
+
+
+class ImportOut(BaseModel):
+    """What an import stored, and the data-quality report of the export."""
+
+    network: str
+    received: int = Field(description="Rows read (of the selected property).")
+    imported: int
+    added: int = Field(description="Reservations not stored before.")
+    replaced: int = Field(description="Reservations that replaced one with the same id.")
+    dropped: int = Field(description="Rows not imported, each counted in the report.")
+    stored: int = Field(description="Reservations the network holds now.")
+    properties: list[str]
+    quality: list[QualityRow] = Field(
+        description="CSV imports: every check of the report (JSON records are validated "
+        "strictly instead: any finding is a 422)."
+    )
+
+
+class NightControlOut(BaseModel):
+    """Controls of one stay night (and room type), as ``yieldopt decide``'s controls.csv."""
+
+    night: str
+    room_type: str | None = None
+    capacity: int
+    on_the_books: int
+    forecast_remaining: float
+    forecast_remaining_std: float
+    forecast_occupancy: float
+    bid_price: float | None
+    authorized: int | None
+    min_los: int | None = Field(description="None: closed to arrival.")
+    closed_to_arrival: bool | None
+
+
+class ControlsOut(BaseModel):
+    """Per-night controls of a hotel network from its latest decision set."""
+
+    network: str
+    decision_version: int
+    as_of: str
+    horizon: int
+    controls: list[NightControlOut]

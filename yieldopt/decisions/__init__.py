@@ -1,4 +1,4 @@
-"""Build decision sets: network + forecast + method → decision set (later: the daily cycle).
+"""Build decision sets: network + forecast + method → decision set; the service's daily cycle.
 
 The service layer of the core, above :mod:`yieldopt.control` and below the store, the
 HTTP API and the CLI:
@@ -9,13 +9,30 @@ HTTP API and the CLI:
   against a store (any :class:`DecisionStore`, e.g. :class:`yieldopt.store.Store`): read
   the inputs, compute outside any transaction, let the store persist the result.
 
+- :func:`import_reservations`, :func:`cycle_decisions` and :func:`night_controls` join
+  the service to the daily cycle: a reservation export in, a re-forecast from it (and
+  the bookings made through the service), per-night controls out (see
+  :mod:`yieldopt.decisions._cycle`).
+
 Method names are :class:`~yieldopt.model.Method`; ``emsr-b`` is leg-based EMSR-b nesting
 on every resource, the same rule as the simulator's ``emsr-b`` policy, and ``rlp``
 samples :data:`~yieldopt.optimize.RLP_SAMPLES` LPs by default, as the simulator does.
 """
 
 from ._build import MAX_OVERBOOKING_FACTOR, compute_decisions, quote_group
-from ._request import METHODS, OptimizationRequest, Overbooking
+from ._cycle import (
+    CONTROLS_COLUMNS,
+    MAX_CONTROL_NIGHTS,
+    MAX_CSV_BYTES,
+    CycleStore,
+    NightLayout,
+    cycle_decisions,
+    import_reservations,
+    inflate,
+    night_controls,
+    night_layout,
+)
+from ._request import FORECAST_SOURCES, METHODS, OptimizationRequest, Overbooking
 from ._service import (
     DecisionStore,
     OptimizationInputs,
@@ -25,14 +42,25 @@ from ._service import (
 )
 
 __all__ = [
+    "CONTROLS_COLUMNS",
+    "FORECAST_SOURCES",
+    "MAX_CONTROL_NIGHTS",
+    "MAX_CSV_BYTES",
     "MAX_OVERBOOKING_FACTOR",
     "METHODS",
+    "CycleStore",
     "DecisionStore",
+    "NightLayout",
     "OptimizationInputs",
     "OptimizationRequest",
     "Overbooking",
     "compute_decisions",
+    "cycle_decisions",
     "execute_run",
+    "import_reservations",
+    "inflate",
+    "night_controls",
+    "night_layout",
     "optimize_network",
     "quote_group",
     "quote_network_group",

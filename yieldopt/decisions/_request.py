@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -10,7 +11,10 @@ from ..errors import InputError
 from ..model import Method, parse_name
 from ..optimize import RLP_SAMPLES
 
-__all__ = ["METHODS", "OptimizationRequest", "Overbooking"]
+__all__ = ["FORECAST_SOURCES", "METHODS", "OptimizationRequest", "Overbooking"]
+
+#: Where an optimization's demand comes from (:attr:`OptimizationRequest.forecast`).
+FORECAST_SOURCES: tuple[str, ...] = ("stored", "history")
 
 #: Optimizers a decision set can come from, as spelled in JSON (:class:`~yieldopt.model.Method`).
 METHODS: tuple[str, ...] = tuple(m.value for m in Method)
@@ -63,6 +67,15 @@ class OptimizationRequest:
         ``rlp``: random seed.
     classes : int
         ``davn`` and ``emsr-b``: virtual classes per resource at most.
+    forecast : {"stored", "history"} or None
+        Where the demand comes from: ``"stored"`` the network's forecast
+        (``PUT …/forecast``); ``"history"`` a re-forecast by the daily cycle from the
+        stored reservations and the bookings made through the service (hotel
+        networks, :mod:`yieldopt.decisions._cycle`). ``None`` (default): the stored
+        forecast when there is one, else the history.
+    as_of : str or None
+        ``history``: the as-of day (ISO date); by default the last day the imported
+        reservations know.
     """
 
     method: Method = Method.DLP
@@ -70,9 +83,23 @@ class OptimizationRequest:
     samples: int = RLP_SAMPLES
     seed: int = 0
     classes: int = 10
+    forecast: str | None = None
+    as_of: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", parse_name(Method, self.method, "method"))
+        if self.forecast not in (None, *FORECAST_SOURCES):
+            raise InputError(
+                "forecast",
+                f"must be one of {', '.join(FORECAST_SOURCES)} or absent, got {self.forecast!r}",
+            )
+        if self.as_of is not None:
+            try:
+                dt.date.fromisoformat(str(self.as_of))
+            except ValueError:
+                raise InputError(
+                    "as_of", f"must be an ISO date YYYY-MM-DD, got {self.as_of!r}"
+                ) from None
         for name in ("samples", "classes"):
             if int(getattr(self, name)) < 1:
                 raise InputError(name, "must be at least 1")
@@ -94,10 +121,11 @@ class OptimizationRequest:
         Parameters
         ----------
         body : mapping
-            ``{"method", "overbooking"?, "samples"?, "seed"?, "classes"?}``.
+            ``{"method", "overbooking"?, "samples"?, "seed"?, "classes"?, "forecast"?,
+            "as_of"?}``.
         """
         ob = body.get("overbooking")
-        known = ("method", "samples", "seed", "classes")
+        known = ("method", "samples", "seed", "classes", "forecast", "as_of")
         return cls(
             overbooking=None if ob is None else Overbooking(**ob),
             **{k: body[k] for k in known if k in body},

@@ -20,6 +20,7 @@ from ..control import DecisionSet, Forecast
 from ..errors import ConflictError, YieldoptError
 from ..model import Method, Network
 from ._build import compute_decisions, quote_group
+from ._cycle import cycle_decisions
 from ._request import OptimizationRequest
 
 __all__ = [
@@ -90,6 +91,10 @@ class DecisionStore(Protocol):
         """Record that a running run failed."""
         ...
 
+    def cycle_inputs(self, network_id: str) -> Any:
+        """Read the inputs and the reservations and bookings (``forecast: history``)."""
+        ...
+
 
 def optimize_network(
     store: DecisionStore,
@@ -101,7 +106,11 @@ def optimize_network(
     """Optimize a stored network's controls and publish them as a new decision set.
 
     The optimizers see the remaining capacity (authorized − sold) and the forecast
-    demand still to come; they run outside any transaction.
+    demand still to come; they run outside any transaction. With
+    ``request.forecast == "history"`` (the default when the network has no stored
+    forecast) the demand is re-forecast by the daily cycle from the stored
+    reservations and the bookings made through the service
+    (:func:`~yieldopt.decisions.cycle_decisions`, hotel networks).
 
     Parameters
     ----------
@@ -124,15 +133,26 @@ def optimize_network(
     NotFoundError
         If there is no such network.
     ConflictError
-        If the method needs a forecast and there is none, the network changed while the
-        optimizer ran, or the run was reclaimed.
+        If the method needs a forecast and there is none (nor reservations to
+        re-forecast from), the network changed while the optimizer ran, or the run
+        was reclaimed.
     InputError
         On parameters the optimizer rejects.
     """
     inputs = store.optimization_inputs(network_id)
+    source = request.forecast
+    if source is None:
+        stored = inputs.forecast is not None or request.method == Method.FCFS
+        source = "stored" if stored else "history"
+    if source == "history":
+        cycle_inputs = store.cycle_inputs(network_id)
+        body = cycle_decisions(cycle_inputs, request)
+        return store.publish_decisions(cycle_inputs, body, run_id=run_id)
     if inputs.forecast is None and request.method != Method.FCFS:
         raise ConflictError(
-            f"network {network_id!r} has no forecast; PUT …/forecast first", ["method"]
+            f"network {network_id!r} has no forecast; PUT …/forecast first, or import "
+            'reservations (POST …/reservations) and optimize with "forecast": "history"',
+            ["forecast"],
         )
     body = compute_decisions(inputs.network, inputs.forecast, inputs.sold, request)
     return store.publish_decisions(inputs, body, run_id=run_id)

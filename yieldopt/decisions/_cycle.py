@@ -1,0 +1,698 @@
+"""The service joins the daily cycle: stored reservations in, per-night controls out.
+
+The orchestration behind three HTTP operations, against any store with the methods
+of :class:`CycleStore` (:class:`yieldopt.store.Store` is one):
+
+- :func:`import_reservations`: a reservation export (CSV through a column mapping, or
+  records in the reservation contract) is read by :mod:`yieldopt.ingest` with its
+  data-quality report and stored, one row per ``reservation_id`` (re-import replaces);
+- :func:`cycle_decisions`: for a *hotel network* (every resource id is a night:
+  ``YYYY-MM-DD``, ``<prefix>/YYYY-MM-DD``, e.g. ``night/2026-12-04`` as
+  :func:`yieldopt.model.hotel_network` names them, or ``<room type>/YYYY-MM-DD`` with
+  several prefixes, one per room type), the cycle re-forecasts from the stored
+  reservations and the bookings made through the service
+  (:func:`yieldopt.cycle.nightly_controls`) and lays its controls out as a decision set;
+- :func:`night_controls`: the per-night controls (the columns of ``yieldopt decide``'s
+  ``controls.csv``) of the latest such decision set, with the on-the-books and the
+  forecast recomputed on what is stored now.
+
+Choices, stated once:
+
+* **as-of day**: the request's ``as_of``, by default the last day the imported
+  reservations know (their latest booking or cancellation): the export's own date,
+  which a daily import keeps current. The nights are ``as_of + 1`` up to the
+  network's last night (at most :data:`yieldopt.cycle.MAX_HORIZON`).
+* **bookings made through the service** are on the books: each confirmed one is a
+  reservation of ``quantity`` rooms over its nights (booked on its day, or on the
+  as-of day when that is earlier: the service's bookings are the current state of
+  the inventory, whatever the clocks say); a cancelled one counts as cancelled.
+* **capacity** of a pool (the hotel, or one room type) is the largest capacity of its
+  night resources; **overbooking**: without ``overbooking`` the authorized capacity is
+  the rooms (``max_overbooking`` 0); with it, the walk cost is its ``denied_cost`` and
+  the show and cancellation rates are learnt from the reservations (its
+  ``show_prob`` and ``cancel_prob`` are not used), capped at 25 % above the rooms.
+* the decision set's **authorized** capacity of a night is what the service itself
+  may sell: the cycle's authorized reservations less those of the imported export on
+  the books (the inventory's ``sold`` counts only the service's bookings). Nights
+  outside the horizon keep bid price 0 and their capacity.
+* **segments**: the network's segment records value the stays (CRM adjustments).
+* networks whose resources are not nights have no re-forecast from history: they
+  need a stored forecast (``PUT …/forecast``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from ..cycle import MAX_HORIZON, forecast_nights, nightly_controls
+from ..errors import ConflictError, InputError
+from ..ingest import (
+    OPTIONAL_COLUMNS,
+    QUALITY_COLUMNS,
+    RESERVATION_COLUMNS,
+    ExportMapping,
+    Property,
+    builtin_mappings,
+    read_reservations,
+    validate_reservations,
+)
+from ..model import BookingStatus, Method, Network
+from ._build import _los
+from ._request import OptimizationRequest
+
+__all__ = [
+    "CONTROLS_COLUMNS",
+    "MAX_CONTROL_NIGHTS",
+    "MAX_CSV_BYTES",
+    "CycleStore",
+    "NightLayout",
+    "cycle_decisions",
+    "import_reservations",
+    "inflate",
+    "night_controls",
+    "night_layout",
+]
+
+#: Columns of :func:`night_controls` (``room_type`` after ``night`` with room types).
+CONTROLS_COLUMNS = (
+    "night",
+    "capacity",
+    "on_the_books",
+    "forecast_remaining",
+    "forecast_remaining_std",
+    "forecast_occupancy",
+    "bid_price",
+    "authorized",
+    "min_los",
+    "closed_to_arrival",
+)
+#: Most nights :func:`night_controls` returns at once.
+MAX_CONTROL_NIGHTS = 365
+#: Most bytes a gzip-compressed CSV upload may inflate to (a bound on zip bombs).
+MAX_CSV_BYTES = 256 * 2**20
+#: Overbooking cap above the rooms (a share) when ``overbooking`` is asked for.
+MAX_OVERBOOKING = 0.25
+
+_NIGHT = re.compile(r"^(?:(?P<pool>.+)/)?(?P<night>\d{4}-\d{2}-\d{2})$")
+_ALL = "all"
+_SERVICE = "service"  # segment of a service booking that names none
+
+
+class CycleStore(Protocol):
+    """The persistence the daily cycle of the service needs."""
+
+    def cycle_inputs(self, network_id: str) -> Any:
+        """Read network, forecast, inventory, reservations and bookings in one transaction."""
+        ...
+
+    def put_reservations(
+        self, network_id: str, records: Sequence[Mapping[str, Any]]
+    ) -> tuple[int, int]:
+        """Store reservations by id; return (added, replaced)."""
+        ...
+
+    def count_reservations(self, network_id: str) -> int:
+        """Return the number of stored reservations."""
+        ...
+
+    def get_network(self, network_id: str) -> Any:
+        """Return the network and its revision (raises when there is none)."""
+        ...
+
+    def decisions(self, network_id: str, version: int | None = None) -> Any:
+        """Return the latest decision set."""
+        ...
+
+
+# ---------------------------------------------------------------------- nights
+@dataclass(frozen=True)
+class NightLayout:
+    """How a hotel network's resources map onto the cycle's pools and nights.
+
+    Attributes
+    ----------
+    pools : list of str
+        Room types (several resource prefixes), or ``["all"]``.
+    pool : list of str
+        Pool of each resource, in network order.
+    nights : list of datetime.date
+        Night of each resource, in network order.
+    capacity : dict of str to int
+        Rooms per pool: the largest capacity of its nights.
+    """
+
+    pools: list[str]
+    pool: list[str]
+    nights: list[dt.date]
+    capacity: dict[str, int]
+
+    @property
+    def split(self) -> bool:
+        """Whether the pools are room types."""
+        return self.pools != [_ALL]
+
+    @property
+    def last(self) -> dt.date:
+        """The last night."""
+        return max(self.nights)
+
+
+def night_layout(network: Network) -> NightLayout | None:
+    """Return the night layout of a hotel network, ``None`` when a resource is not a night."""
+    prefixes: list[str | None] = []
+    nights: list[dt.date] = []
+    for rid in network.resource_ids:
+        m = _NIGHT.match(rid)
+        if m is None:
+            return None
+        try:
+            nights.append(dt.date.fromisoformat(m["night"]))
+        except ValueError:
+            return None
+        prefixes.append(m["pool"])
+    distinct = sorted({p or "" for p in prefixes})
+    split = len(distinct) > 1
+    pool = [(p or "") if split else _ALL for p in prefixes]
+    capacity: dict[str, int] = {}
+    for p, r in zip(pool, network.resources, strict=True):
+        capacity[p] = max(capacity.get(p, 0), int(r.capacity))
+    return NightLayout(distinct if split else [_ALL], pool, nights, capacity)
+
+
+def _require_layout(network: Network, network_id: str) -> NightLayout:
+    layout = night_layout(network)
+    if layout is None:
+        raise ConflictError(
+            f"network {network_id!r} is not a hotel network (resource ids YYYY-MM-DD or "
+            "<room type>/YYYY-MM-DD), so it cannot be re-forecast from its reservations; "
+            "PUT …/forecast",
+            ["forecast"],
+        )
+    return layout
+
+
+# ---------------------------------------------------------------------- import
+def _iso_days(values: pd.Series) -> list[Any]:
+    days = pd.DatetimeIndex(values).strftime("%Y-%m-%d")
+    return [None if pd.isna(v) else str(v) for v in days]
+
+
+def _iso_times(values: pd.Series) -> list[Any]:
+    times = pd.DatetimeIndex(values).strftime("%Y-%m-%dT%H:%M:%S")
+    return [None if pd.isna(v) else str(v) for v in times]
+
+
+def _plain(values: pd.Series) -> list[Any]:
+    return [None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v for v in values]
+
+
+def _records(res: pd.DataFrame) -> list[dict[str, Any]]:
+    """Contract columns of a validated table as JSON-ready records (others are not kept)."""
+    cols = [
+        c
+        for c in res.columns
+        if c in RESERVATION_COLUMNS or c in OPTIONAL_COLUMNS or c.startswith("ancillary_")
+    ]
+    data: dict[str, list[Any]] = {}
+    for c in cols:
+        s = res[c]
+        if c in ("arrival", "departure"):
+            data[c] = _iso_days(s)
+        elif c in ("booked_at", "cancelled_at"):
+            data[c] = _iso_times(s)
+        else:
+            data[c] = _plain(s.astype(object))
+    return [dict(zip(cols, row, strict=True)) for row in zip(*data.values(), strict=True)]
+
+
+_ROW = re.compile(r"first bad row (\d+)")
+
+
+def _validate_records(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Validate contract records; errors name ``reservations[i].<column>``."""
+    try:
+        return validate_reservations(pd.DataFrame(list(records)))
+    except InputError as exc:
+        m = _ROW.search(str(exc))
+        where = f"reservations[{m[1]}].{exc.field}" if m else f"reservations.{exc.field}"
+        raise InputError(where, str(exc).removeprefix(f"{exc.field}: ")) from None
+
+
+def _contract_mapping(header: Sequence[str]) -> ExportMapping:
+    """Return a mapping of an export already in the contract's layout (columns as they are)."""
+    known = [
+        c
+        for c in header
+        if c in RESERVATION_COLUMNS or c in OPTIONAL_COLUMNS or c.startswith("ancillary_")
+    ]
+    if not known:
+        raise InputError(
+            "body",
+            "the CSV has none of the reservation contract's columns "
+            f"({', '.join(RESERVATION_COLUMNS)}); name a mapping with ?mapping= "
+            f"({', '.join(builtin_mappings())})",
+        )
+    return ExportMapping.from_dict(
+        {"name": "reservation-contract", "columns": {c: c for c in known}}, "the CSV header"
+    )
+
+
+def inflate(data: bytes, limit: int) -> bytes:
+    """Decompress a gzip body, refusing more than ``limit`` bytes of output.
+
+    Raises
+    ------
+    InputError
+        ``body`` when it is not gzip or inflates beyond ``limit``.
+    """
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise InputError("body", f"not a gzip stream: {exc}") from None
+    if len(out) > limit or d.unconsumed_tail:
+        raise InputError("body", f"the CSV inflates to more than {limit} bytes")
+    return out
+
+
+def import_reservations(
+    store: CycleStore,
+    network_id: str,
+    *,
+    records: Sequence[Mapping[str, Any]] | None = None,
+    csv: bytes | None = None,
+    mapping: str | None = None,
+    property: str | None = None,  # the contract's word, shadowing the builtin here only
+    max_bytes: int = MAX_CSV_BYTES,
+) -> dict[str, Any]:
+    """Import reservations into a network: records of the contract, or a CSV export.
+
+    Parameters
+    ----------
+    store : CycleStore
+        Where the network lives.
+    network_id : str
+        Network id.
+    records : sequence of mapping, optional
+        Reservations in the contract of :mod:`yieldopt.ingest` (validated by
+        :func:`~yieldopt.ingest.validate_reservations`).
+    csv : bytes, optional
+        A CSV export (UTF-8; gzip-compressed is accepted), read through ``mapping``.
+    mapping : str, optional
+        A built-in mapping name (:func:`~yieldopt.ingest.builtin_mappings`); without
+        it the CSV has the contract's own columns.
+    property : str, optional
+        Import only this property's reservations (a CSV without a property column:
+        its name).
+    max_bytes : int
+        Most bytes a gzip-compressed CSV may inflate to.
+
+    Returns
+    -------
+    dict
+        ``received`` (rows read), ``imported``, ``added``, ``replaced``, ``dropped``
+        (rows of the export not imported, each counted in the report), ``stored``
+        (reservations the network holds now), ``properties`` and ``quality`` (the
+        data-quality report: ``check``, ``rows``, ``action``, ``example``, ``column``,
+        ``rule``).
+
+    Raises
+    ------
+    InputError
+        ``mapping`` when unknown; ``body``, ``reservations[i].<column>`` or the export
+        column at fault (with the row) when the data cannot be imported.
+    NotFoundError
+        If there is no such network.
+    """
+    store.get_network(network_id)  # 404 before reading anything
+    if mapping is not None and mapping not in builtin_mappings():
+        raise InputError(
+            "mapping", f"unknown mapping {mapping!r}; built-in: {', '.join(builtin_mappings())}"
+        )
+    quality: list[dict[str, Any]] = []
+    if csv is not None:
+        if csv[:2] == b"\x1f\x8b":  # gzip, as exports are often shipped
+            csv = inflate(csv, max_bytes)
+        with tempfile.TemporaryDirectory(prefix="yieldopt-import-") as tmp:
+            path = Path(tmp) / "export.csv"
+            path.write_bytes(csv)
+            if mapping is None:
+                head = pd.read_csv(path, nrows=0, sep=None, engine="python")
+                chosen: str | ExportMapping = _contract_mapping([str(c) for c in head.columns])
+            else:
+                chosen = mapping
+            result = read_reservations(path, chosen, property=property)
+        res, received = result.reservations, result.rows_read
+        quality = [
+            {str(c): _native(v) for c, v in rec.items()}
+            for rec in result.quality[list(QUALITY_COLUMNS)].to_dict(orient="records")
+        ]
+    else:
+        res = _validate_records(records or [])
+        received = len(res)
+        if property is not None:
+            res = res[res["property"].to_numpy() == property].reset_index(drop=True)
+    rows = _records(res)
+    added, replaced = store.put_reservations(network_id, rows)
+    return {
+        "received": int(received),
+        "imported": len(rows),
+        "added": int(added),
+        "replaced": int(replaced),
+        "dropped": int(received - len(rows)),
+        "stored": store.count_reservations(network_id),
+        "properties": sorted({str(r["property"]) for r in rows}),
+        "quality": quality,
+    }
+
+
+def _native(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        return v.item()
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+
+
+# ---------------------------------------------------------------------- the cycle
+def _day(value: Any) -> dt.date:
+    return pd.Timestamp(value).date()
+
+
+def _default_as_of(stored: Sequence[Mapping[str, Any]]) -> dt.date:
+    days = [_day(r["booked_at"]) for r in stored]
+    days += [_day(r["cancelled_at"]) for r in stored if r.get("cancelled_at")]
+    return max(days)
+
+
+def _property_name(stored: Sequence[Mapping[str, Any]]) -> str:
+    names = sorted({str(r["property"]) for r in stored})
+    if len(names) > 1:
+        raise InputError(
+            "reservations",
+            f"the network holds reservations of several properties ({', '.join(names[:5])}); "
+            "import one property per network (?property=)",
+        )
+    return names[0]
+
+
+def _service_rows(
+    network: Network,
+    layout: NightLayout,
+    bookings: Sequence[Any],
+    name: str,
+    as_of: dt.date,
+) -> list[dict[str, Any]]:
+    """Return the service's bookings as reservation records (module doc)."""
+    where = {rid: i for i, rid in enumerate(network.resource_ids)}
+    products = {p.id: p for p in network.products}
+    rows = []
+    for b in bookings:
+        idx = [where[r] for r in b.resources if r in where]
+        if not idx:
+            continue
+        nights = [layout.nights[i] for i in idx]
+        arrival, last = min(nights), max(nights)
+        n = (last - arrival).days + 1
+        booked = min(_day(b.created_at), as_of, arrival)
+        cancelled = None
+        if b.status == BookingStatus.CANCELLED:
+            cancelled = max(min(_day(b.cancelled_at or b.created_at), as_of), booked)
+        product = products.get(b.product)
+        segment = b.segment or (product.segment if product else None) or _SERVICE
+        rows.append(
+            {
+                "reservation_id": f"service-{b.id}",
+                "property": name,
+                "arrival": arrival.isoformat(),
+                "nights": n,
+                "room_type": layout.pool[idx[0]] if layout.split else _SERVICE,
+                "segment": segment,
+                "booked_at": booked.isoformat(),
+                "status": "cancelled" if cancelled else "booked",
+                "cancelled_at": cancelled.isoformat() if cancelled else None,
+                "rooms": int(b.quantity),
+                "rate": float(b.price) / n,
+                "guests": int(b.quantity),
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class _Cycle:
+    layout: NightLayout
+    frame: pd.DataFrame
+    hotel: Property
+    as_of: dt.date
+    horizon: int
+
+
+def _cycle(inputs: Any, network_id: str, as_of: dt.date | None, walk_cost: float) -> _Cycle:
+    stored = inputs.reservations
+    if not stored:
+        raise ConflictError(
+            f"network {network_id!r} has no forecast and no reservations: PUT …/forecast, "
+            "or POST …/reservations (an export) and optimize from that history",
+            ["forecast"],
+        )
+    layout = _require_layout(inputs.network, network_id)
+    name = _property_name(stored)
+    day = as_of or _default_as_of(stored)
+    horizon = min((layout.last - day).days, MAX_HORIZON)
+    if horizon < 1:
+        raise InputError(
+            "as_of", f"{day} is on or after the network's last night {layout.last}; no night ahead"
+        )
+    rows = list(stored) + _service_rows(inputs.network, layout, inputs.bookings, name, day)
+    frame = pd.DataFrame(rows)
+    hotel = Property(
+        name=name,
+        capacity=sum(layout.capacity.values()),
+        currency="XXX",
+        walk_cost=float(walk_cost),
+        room_types=dict(layout.capacity) if layout.split else {},
+    )
+    return _Cycle(layout, frame, hotel, day, horizon)
+
+
+def _parse_as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError("as_of", f"must be an ISO date YYYY-MM-DD, got {value!r}") from None
+
+
+def cycle_decisions(inputs: Any, request: OptimizationRequest) -> dict[str, Any]:
+    """Re-forecast a hotel network from its reservations and compute its decision set body.
+
+    Parameters
+    ----------
+    inputs : CycleInputs
+        From ``store.cycle_inputs`` (network, inventory, reservations, bookings).
+    request : OptimizationRequest
+        ``method`` ``dlp`` or ``rlp``; ``as_of``; ``overbooking`` (module doc).
+
+    Returns
+    -------
+    dict
+        The body of a decision set, as :func:`compute_decisions` returns it;
+        ``params["cycle"]`` holds the as-of day, horizon, hotel and the per-night
+        controls (``night``, ``room_type``?, ``bid_price``, ``authorized``,
+        ``min_los``, ``closed_to_arrival``) that :func:`night_controls` reads.
+
+    Raises
+    ------
+    ConflictError
+        No reservations, or not a hotel network.
+    InputError
+        ``method`` other than ``dlp``/``rlp``; ``as_of``; reservations the cycle
+        rejects (several properties, room types the network does not have, …).
+    """
+    method = request.method
+    if method not in (Method.DLP, Method.RLP):
+        raise InputError(
+            "method",
+            f"re-forecasting from the reservations optimizes with dlp or rlp, got {method.value!r}",
+        )
+    network = inputs.network
+    ob = request.overbooking
+    c = _cycle(
+        inputs, inputs.network_id, _parse_as_of(request.as_of), ob.denied_cost if ob else 0.0
+    )
+    nc = nightly_controls(
+        c.frame,
+        c.hotel,
+        c.as_of,
+        horizon=c.horizon,
+        optimizer=method.value,
+        max_overbooking=MAX_OVERBOOKING if ob else 0.0,
+        segments=network.to_records()["segments"],
+    )
+    table = nc.controls
+    split = c.layout.split
+    pool_col = [str(p) for p in table["room_type"]] if split else [_ALL] * len(table)
+    day_col = [dt.date.fromisoformat(str(d)) for d in table["night"].dt.strftime("%Y-%m-%d")]
+    row_of = {k: i for i, k in enumerate(zip(pool_col, day_col, strict=True))}
+    bid_col = table["bid_price"].to_numpy(dtype=float)
+    auth_col = table["authorized"].to_numpy(dtype=np.int64)
+    otb_col = table["on_the_books"].to_numpy(dtype=np.int64)
+    sold = inputs.sold
+    bid_prices: dict[str, float] = {}
+    authorized: dict[str, int] = {}
+    for j, r in enumerate(network.resources):
+        i = row_of.get((c.layout.pool[j], c.layout.nights[j]))
+        if i is None:  # outside the horizon
+            bid_prices[r.id] = 0.0
+            authorized[r.id] = int(r.capacity)
+            continue
+        bid_prices[r.id] = float(bid_col[i])
+        imported = int(otb_col[i]) - int(sold[j])  # the export's rooms on the books
+        authorized[r.id] = max(int(auth_col[i]) - max(imported, 0), 0)
+    los, min_los = _los(network, pd.Series(bid_prices, dtype=np.float64))
+    days = [str(d) for d in np.datetime_as_string(table["night"].to_numpy(), unit="D")]
+    pools = [str(p) for p in table["room_type"]] if split else [_ALL] * len(table)
+    mlos = table["min_los"].to_numpy(dtype=np.float64, na_value=np.nan)
+    cta = table["closed_to_arrival"].to_numpy(dtype=bool)
+    nights = []
+    for i, day in enumerate(days):
+        row: dict[str, Any] = {"night": day}
+        if split:
+            row["room_type"] = pools[i]
+        row |= {
+            "bid_price": float(bid_col[i]),
+            "authorized": int(auth_col[i]),
+            "min_los": None if np.isnan(mlos[i]) else int(mlos[i]),
+            "closed_to_arrival": bool(cta[i]),
+        }
+        nights.append(row)
+    params = request.to_dict()
+    params["cycle"] = {
+        "as_of": c.as_of.isoformat(),
+        "horizon": c.horizon,
+        "property": c.hotel.name,
+        "walk_cost": c.hotel.walk_cost,
+        "max_overbooking": MAX_OVERBOOKING if ob else 0.0,
+        "reservations": len(inputs.reservations),
+        "service_bookings": len(inputs.bookings),
+        "nights": nights,
+    }
+    return {
+        "method": method.value,
+        "control": method.control.value,
+        "objective": float(nc.objective),
+        "bid_prices": bid_prices,
+        "authorized": authorized,
+        "booking_limits": {},
+        "allocation": {},
+        "los": los,
+        "min_los": min_los,
+        "params": params,
+    }
+
+
+def _parse_day(name: str, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InputError(name, f"must be an ISO date YYYY-MM-DD, got {value!r}") from None
+
+
+def night_controls(store: CycleStore, network_id: str, start: str, end: str) -> dict[str, Any]:
+    """Return the per-night controls of a hotel network from ``start`` to ``end`` (included).
+
+    Bid price, authorized, MinLOS and closed-to-arrival come from the latest decision
+    set (computed from the reservations, see :func:`cycle_decisions`); capacity, on the
+    books and the forecast are recomputed by the cycle on the reservations and
+    bookings stored now, as of that decision set's day, so a booking made since shows
+    at once.
+
+    Parameters
+    ----------
+    store : CycleStore
+        Where the network lives.
+    network_id : str
+        Network id.
+    start, end : str
+        ISO dates, ``start <= end``, at most :data:`MAX_CONTROL_NIGHTS` nights.
+
+    Returns
+    -------
+    dict
+        ``network``, ``decision_version``, ``as_of``, ``horizon`` and ``controls``
+        (records of :data:`CONTROLS_COLUMNS`, nights of the horizon in the range).
+
+    Raises
+    ------
+    InputError
+        ``from``/``to`` not ISO dates, reversed, or spanning too many nights.
+    ConflictError
+        No decision set computed from the reservations yet.
+    NotFoundError
+        If there is no such network.
+    """
+    first, last = _parse_day("from", start), _parse_day("to", end)
+    if first > last:
+        raise InputError("to", f"{last} is before from = {first}")
+    if (last - first).days + 1 > MAX_CONTROL_NIGHTS:
+        raise InputError("to", f"at most {MAX_CONTROL_NIGHTS} nights from {first}, got to = {last}")
+    inputs = store.cycle_inputs(network_id)
+    _require_layout(inputs.network, network_id)
+    if not inputs.head.decision_version:
+        raise ConflictError(_NO_CYCLE.format(network_id), ["forecast"])
+    ds = store.decisions(network_id)
+    cycle = ds.params.get("cycle")
+    if cycle is None:
+        raise ConflictError(_NO_CYCLE.format(network_id), ["forecast"])
+    as_of = dt.date.fromisoformat(cycle["as_of"])
+    c = _cycle(inputs, network_id, as_of, float(cycle["walk_cost"]))
+    horizon = int(cycle["horizon"])
+    fc = forecast_nights(c.frame, c.hotel, as_of, horizon=horizon)
+    nights = fc.nights
+    split = c.layout.split
+    stored = {(n.get("room_type", _ALL), n["night"]): n for n in cycle["nights"]}
+    out = []
+    for rec in nights.to_dict(orient="records"):
+        night = pd.Timestamp(rec["night"]).date()
+        if not first <= night <= last:
+            continue
+        pool = str(rec["room_type"]) if split else _ALL
+        s = stored.get((pool, night.isoformat()), {})
+        row: dict[str, Any] = {"night": night.isoformat()}
+        if split:
+            row["room_type"] = pool
+        row |= {
+            "capacity": int(rec["capacity"]),
+            "on_the_books": int(rec["on_the_books"]),
+            "forecast_remaining": float(rec["forecast_remaining"]),
+            "forecast_remaining_std": float(rec["forecast_remaining_std"]),
+            "forecast_occupancy": float(rec["forecast_occupancy"]),
+            "bid_price": s.get("bid_price"),
+            "authorized": s.get("authorized"),
+            "min_los": s.get("min_los"),
+            "closed_to_arrival": s.get("closed_to_arrival"),
+        }
+        out.append(row)
+    return {
+        "network": network_id,
+        "decision_version": ds.version,
+        "as_of": as_of.isoformat(),
+        "horizon": horizon,
+        "controls": out,
+    }
+
+
+_NO_CYCLE = (
+    "network {!r} has no decision set computed from its reservations; POST …/reservations "
+    'and then POST …/optimizations with {{"forecast": "history"}}'
+)
