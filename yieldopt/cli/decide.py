@@ -87,6 +87,13 @@ SepOpt = Annotated[str | None, typer.Option("--sep", help="CSV delimiter (defaul
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail on any data-quality finding.")]
 
 
+def _check_folder(out: Path | None) -> None:
+    """Check an output folder before the work: not a file name such as ``controls.csv``."""
+    if out is not None and out.suffix.lower() in {".csv", ".parquet", ".pq", ".json", ".html"}:
+        raise InputError("--out", f"must be a folder, got the file name {out.name!r}")
+    check_out(out, folder=True)
+
+
 def _load(
     export: Path,
     mapping: str,
@@ -237,7 +244,7 @@ def decide(
 
     try:
         day = parse_date(as_of, "--as-of")
-        check_out(out, folder=True)
+        _check_folder(out)
         with notes():
             imported, prop = _load(export, mapping, property_name, capacity, hotel, sep, strict)
             res = imported.reservations
@@ -353,7 +360,7 @@ def backtest(
     try:
         first = parse_date(start, "--from")
         last = parse_date(end, "--to")
-        check_out(out, folder=True)
+        _check_folder(out)
         with notes():
             imported, prop = _load(export, mapping, property_name, capacity, hotel, sep, False)
             try:
