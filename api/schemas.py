@@ -503,8 +503,15 @@ class ReservationsIn(_In):
     reservations: Annotated[list[ReservationIn], Field(min_length=1, max_length=100_000)]
 
     def records(self) -> list[dict[str, Any]]:
-        """Return the reservations as contract records (absent optional fields left out)."""
-        return [r.model_dump(exclude_none=True) for r in self.reservations]
+        """Return the reservations as contract records.
+
+        A field no reservation gives is left out (``departure`` or ``nights``, optional
+        columns); ``cancelled_at`` is always there.
+        """
+        dumped = [r.model_dump() for r in self.reservations]
+        given = {k for rec in dumped for k, v in rec.items() if v is not None}
+        given.add("cancelled_at")
+        return [{k: v for k, v in rec.items() if k in given} for rec in dumped]
 
 
 class QualityRow(BaseModel):

@@ -433,6 +433,7 @@ def _service_rows(
                 "reservation_id": f"service-{b.id}",
                 "property": name,
                 "arrival": arrival.isoformat(),
+                "departure": (arrival + dt.timedelta(days=n)).isoformat(),
                 "nights": n,
                 "room_type": layout.pool[idx[0]] if layout.split else _SERVICE,
                 "segment": segment,
