@@ -251,3 +251,33 @@ def test_decide_on_the_real_city_hotel_for_a_year(tmp_path):
     assert len(c) == 365
     assert (c["capacity"] == 226).all()
     assert c["night"].iloc[0] == "2017-07-01" and c["night"].iloc[-1] == "2018-06-30"
+
+
+def test_decide_with_room_types_has_a_row_per_night_and_room_type(tmp_path):
+    hotel = tmp_path / "hotel.toml"
+    hotel.write_text(
+        'name = "City Hotel"\ncurrency = "EUR"\ncapacity = 25\nwalk_cost = 200.0\n'
+        "[room_types]\nA = 15\nD = 4\nE = 2\nF = 1\nG = 1\nC = 1\nB = 1\n"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "decide",
+            str(SAMPLE),
+            "--hotel",
+            str(hotel),
+            "--as-of",
+            AS_OF,
+            "--horizon",
+            "10",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    c = pd.read_csv(out / "controls.csv")
+    assert tuple(c.columns) == (CONTROL_COLUMNS[0], "room_type", *CONTROL_COLUMNS[1:])
+    assert len(c) == 7 * 10
+    assert c.groupby("night")["capacity"].sum().eq(25).all()
+    assert (out / "report.html").read_text().count("data:image/png;base64,") == 4
