@@ -105,3 +105,29 @@ def test_postgres_sorts_inventory_rows_in_the_lock_order(pg_url):
         ).scalars()
         assert list(got) == lock_order(ids)
     engine.dispose()
+
+
+def test_stale_reads_have_their_own_larger_budget():
+    # A burst of admin writes makes bookings re-decide many times; that is progress, not a
+    # database fault, so it does not use up the fault budget (which would give a 503).
+    from yieldopt.store._retry import STALE_ATTEMPTS, Stale
+
+    calls = []
+
+    def attempt():
+        calls.append(1)
+        if len(calls) < ATTEMPTS + 3:
+            raise Stale("n")
+        return "booked"
+
+    assert retrying(attempt) == "booked" and len(calls) == ATTEMPTS + 3
+
+    calls.clear()
+
+    def always_stale():
+        calls.append(1)
+        raise Stale("n")
+
+    with pytest.raises(UnavailableError):
+        retrying(always_stale)
+    assert len(calls) == STALE_ATTEMPTS

@@ -22,10 +22,20 @@ from sqlalchemy import exc as sa_exc
 
 from ._errors import UnavailableError
 
-__all__ = ["ATTEMPTS", "Stale", "as_unavailable", "backoff", "is_transient", "retrying"]
+__all__ = [
+    "ATTEMPTS",
+    "STALE_ATTEMPTS",
+    "Stale",
+    "as_unavailable",
+    "backoff",
+    "is_transient",
+    "retrying",
+]
 
-#: Most attempts of one transaction (the first try included).
+#: Most attempts of one transaction that failed on a database fault (the first try included).
 ATTEMPTS = 6
+#: Most attempts of a booking that found the network changed under it (:class:`Stale`).
+STALE_ATTEMPTS = 50
 _BASE = 0.005  # seconds; the n-th retry waits up to _BASE * 2**n (full jitter)
 _CAP = 0.25
 # SQLSTATEs of a transaction PostgreSQL rolled back to let another one through.
@@ -71,7 +81,10 @@ def backoff(attempt: int) -> float:
 def retrying[T](
     attempt: Callable[[], T], retry: Callable[[BaseException], bool] = is_transient
 ) -> T:
-    """Run ``attempt()``; retry it while ``retry(exc)`` holds, at most :data:`ATTEMPTS` times.
+    """Run ``attempt()``; retry it while ``retry(exc)`` holds.
+
+    At most :data:`ATTEMPTS` tries are spent on database faults and
+    :data:`STALE_ATTEMPTS` on stale reads (:class:`Stale`), each budget on its own.
 
     Parameters
     ----------
@@ -87,15 +100,25 @@ def retrying[T](
     Exception
         Any other failure of the last attempt, unchanged.
     """
-    for n in range(ATTEMPTS):
+    failures = stale = 0
+    while True:
         try:
             return attempt()
         except Exception as exc:
-            if n + 1 < ATTEMPTS and retry(exc):
-                time.sleep(backoff(n))
-                continue
+            # A stale read means an admin write committed meanwhile: progress, not a
+            # fault, so it has its own, larger budget (a burst of admin writes at peak
+            # must not turn bookings away) and only a short pause before deciding again.
+            if isinstance(exc, Stale):
+                stale += 1
+                if stale < STALE_ATTEMPTS and retry(exc):
+                    time.sleep(backoff(0))
+                    continue
+            else:
+                failures += 1
+                if failures < ATTEMPTS and retry(exc):
+                    time.sleep(backoff(failures - 1))
+                    continue
             unavailable = as_unavailable(exc)
             if unavailable is not None and unavailable is not exc:
                 raise unavailable from exc
             raise
-    raise AssertionError("unreachable")  # pragma: no cover
