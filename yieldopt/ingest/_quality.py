@@ -197,11 +197,14 @@ class QualityReport:
         """Raise InputError on the first finding in report order (``strict`` imports)."""
         for f in self.frame().to_dict("records"):
             if f["rows"]:
-                raise InputError(
-                    str(f["column"] or f["check"]),
-                    f"{f['check']}: {f['rows']} row(s) (rule without strict: {f['action']}, "
-                    f"{f['rule']}); first {f['example']}",
-                )
+                # The field is the column the check looks at; the check is named once,
+                # also when it has no single column (duplicate_rows).
+                detail = f"{f['rows']} row(s) (rule without strict: {f['action']}, {f['rule']})"
+                if f["column"]:
+                    field, message = str(f["column"]), f"{f['check']}: {detail}"
+                else:
+                    field, message = str(f["check"]), detail
+                raise InputError(field, f"{message}; first {f['example']}")
 
 
 def write_quality(quality: pd.DataFrame, path: str | Path) -> Path:
