@@ -4,6 +4,13 @@ The public names below are the stable surface; submodules whose names start with
 an underscore are private.
 """
 
+from .cycle import (
+    NightForecast,
+    NightlyControls,
+    backtest_occupancy,
+    forecast_nights,
+    nightly_controls,
+)
 from .errors import InfeasibleError, InputError, SolverError, YieldoptError
 from .forecast import (
     BacktestResult,
@@ -22,6 +29,15 @@ from .forecast import (
     total_demand,
     unconstrain,
 )
+from .ingest import (
+    ImportResult,
+    Property,
+    load_property,
+    on_the_books,
+    pace,
+    read_reservations,
+    to_history,
+)
 from .model import Network, Product, Resource, Scenario, Segment, load_scenario
 from .optimize import (
     DAVNResult,
@@ -33,6 +49,7 @@ from .optimize import (
     GroupRequest,
     ProtectionLevels,
     RLPResult,
+    accepts,
     authorized_capacity,
     available_solvers,
     booking_limits,
@@ -62,8 +79,10 @@ from .optimize import (
     single_leg_dp,
 )
 from .segments import (
+    ReservationValues,
     SyntheticTransactions,
     load_transactions,
+    reservation_values,
     rfm_tiers,
     segment_records,
     segment_values,
@@ -82,12 +101,17 @@ __all__ = [
     "FareAdjustment",
     "GroupQuote",
     "GroupRequest",
+    "ImportResult",
     "InfeasibleError",
     "InputError",
     "Network",
+    "NightForecast",
+    "NightlyControls",
     "Product",
+    "Property",
     "ProtectionLevels",
     "RLPResult",
+    "ReservationValues",
     "Resource",
     "Scenario",
     "Segment",
@@ -98,9 +122,11 @@ __all__ = [
     "Unconstrained",
     "YieldoptError",
     "__version__",
+    "accepts",
     "authorized_capacity",
     "available_solvers",
     "backtest_forecasts",
+    "backtest_occupancy",
     "booking_curves",
     "booking_limits",
     "cancellation_rates",
@@ -117,6 +143,7 @@ __all__ = [
     "fare_adjustment",
     "final_demand",
     "forecast_demand",
+    "forecast_nights",
     "forecast_pickup",
     "forecast_smoothing",
     "get_solver",
@@ -124,16 +151,22 @@ __all__ = [
     "littlewood",
     "load_closures",
     "load_history",
+    "load_property",
     "load_scenario",
     "load_transactions",
     "los_controls",
     "los_table",
     "min_los",
+    "nightly_controls",
+    "on_the_books",
     "optimal_protection_levels",
     "overbooking_costs",
     "overbooking_limit",
     "overbooking_limit_empirical",
     "overbooking_limit_service",
+    "pace",
+    "read_reservations",
+    "reservation_values",
     "rfm_tiers",
     "rlp",
     "segment_records",
@@ -142,6 +175,7 @@ __all__ = [
     "single_leg_dp",
     "synthetic_history",
     "synthetic_transactions",
+    "to_history",
     "total_demand",
     "unconstrain",
 ]
