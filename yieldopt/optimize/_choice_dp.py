@@ -64,7 +64,7 @@ def all_offer_sets(n: int) -> NDArray[np.bool_]:
 
 
 def _is_single_mnl(choice: object) -> bool:
-    """A single-segment MNL (its efficient sets are nested by fare)."""
+    """Tell whether ``choice`` is a single-segment MNL (efficient sets nested by fare)."""
     w = getattr(choice, "weights", None)
     return (
         w is not None
@@ -165,7 +165,7 @@ class ChoiceDPSolution:
         return float(out) if out.ndim == 0 else out
 
     def offer_at(self, t: int = 0, remaining: int | None = None) -> tuple[int, ...]:
-        """The optimal offer set (product positions) in period ``t`` with ``remaining`` left."""
+        """Return the optimal offer set (product positions) in period ``t`` with ``remaining`` left."""
         tt, x = self._state(t, remaining)
         return self.efficient_sets[int(self.offer_sets[int(tt), int(x)])]
 
@@ -288,7 +288,7 @@ def single_leg_choice_dp(
     q = np.concatenate([[0.0], q_all[idx]])
     r = np.concatenate([[0.0], r_all[idx]])
     slopes = np.diff(r) / np.diff(q)  # decreasing, > 0
-    eff_sets = ((),) + tuple(tuple(int(j) for j in np.flatnonzero(masks[k])) for k in idx)
+    eff_sets = ((), *(tuple(int(j) for j in np.flatnonzero(masks[k])) for k in idx))
 
     value = np.zeros((lam.size + 1, c + 1))
     choice_idx = np.zeros((lam.size, c + 1), dtype=np.int64)
