@@ -1,5 +1,6 @@
 """Choice models (how a customer picks among offered products) and their estimation."""
 
 from yieldopt.choice._mnl import MNL
+from yieldopt.choice._wtp import WTPChoice
 
-__all__ = ["MNL"]
+__all__ = ["MNL", "WTPChoice"]
