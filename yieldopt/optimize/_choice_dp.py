@@ -165,7 +165,7 @@ class ChoiceDPSolution:
         return float(out) if out.ndim == 0 else out
 
     def offer_at(self, t: int = 0, remaining: int | None = None) -> tuple[int, ...]:
-        """Return the optimal offer set (product positions) in period ``t`` with ``remaining`` left."""
+        """Return the optimal offer set (product positions) in period ``t``, ``remaining`` left."""
         tt, x = self._state(t, remaining)
         return self.efficient_sets[int(self.offer_sets[int(tt), int(x)])]
 
