@@ -8,6 +8,8 @@ TOML format is documented in the README ("Scenario files"); in short::
     [[segments]]  id, ancillary, cost_to_serve, future_value, cancel_prob, show_prob
     [[products]]  id, resources, price, segment, demand?, curve?
     [[customers]] name, products (buy-down: cheapest open), mean, curve
+    [choice]      model ("buydown" | "mnl" | "wtp"), price_sensitivity, no_purchase, frat5,
+                  segments = { id = { ... } }   how customers choose among open products
     [topaloglu]   file                         network + per-period demand from a .txt
     [generator]   type = "hub", spokes, banks, classes, connections, load, seed
     [hotel]       start, nights, rooms, max_los, [[hotel.rates]], [[hotel.demand]] (see _hotel)
@@ -36,7 +38,7 @@ from ._hotel import hotel_network
 from ._names import PolicyName
 from ._network import Network, _number
 from ._schema import ScenarioFile, check
-from ._streams import CURVES, CustomerStreams, auto_periods
+from ._streams import CURVES, CustomerStreams, StreamChoice, auto_periods
 from ._topaloglu import read_topaloglu
 
 __all__ = ["POLICY_NAMES", "Behaviour", "Scenario", "SimulationSettings", "load_scenario"]
@@ -288,6 +290,8 @@ def _from_toml(path: Path, data: dict[str, Any]) -> Scenario:
         streams = CustomerStreams.independent(probs, network.product_ids)
     else:
         streams = _streams(data, network, records, default_curve, curves, periods)
+    if "choice" in data:
+        streams = dataclasses.replace(streams, choice=_choice(data["choice"], network, streams))
     return Scenario(
         name=name,
         network=network,
@@ -346,6 +350,44 @@ def _streams(
         probs=None,
         periods=periods or auto_periods(stream_means, shape),
         n_products=len(network.products),
+    )
+
+
+# Defaults of the [choice] parameters: a moderately price-sensitive logit, and Frat5 2.
+_CHOICE_DEFAULTS = {"price_sensitivity": 2.0, "no_purchase": 0.0, "frat5": 2.0}
+
+
+def _choice(table: dict[str, Any], network: Network, streams: CustomerStreams) -> StreamChoice:
+    """Build the ``[choice]`` table into a :class:`StreamChoice` over the choice sets.
+
+    A stream's segment is its cheapest product's; ``segments`` overrides the
+    scenario-wide parameters for the customers of a segment.
+    """
+    model = str(table.get("model", "buydown"))
+    known = {s.id for s in network.segments}
+    per_segment = table.get("segments", {}) or {}
+    for sid in per_segment:
+        if sid not in known:
+            raise InputError(f"choice.segments.{sid}", f"unknown segment; known: {sorted(known)}")
+    base = {
+        k: _number(f"choice.{k}", table.get(k, d), nonnegative=True)
+        for k, d in _CHOICE_DEFAULTS.items()
+    }
+    cm = streams.choice_matrix
+    prices = np.where(cm >= 0, network.prices[np.maximum(cm, 0)], np.inf)
+    params = {k: np.full(cm.shape[0], v) for k, v in base.items()}
+    for k, cs in enumerate(streams.choice_sets):
+        seg = network.products[int(cs[0])].segment
+        for key, value in (per_segment.get(seg, {}) if seg is not None else {}).items():
+            params[key][k] = _number(f"choice.segments.{seg}.{key}", value, nonnegative=True)
+    if np.any(prices[:, 0] <= 0):
+        raise InputError("choice", "choice models need positive product prices")
+    return StreamChoice.build(
+        model,
+        prices,
+        beta=params["price_sensitivity"],
+        no_purchase=params["no_purchase"],
+        frat5=params["frat5"],
     )
 
 

@@ -101,6 +101,27 @@ class CustomerRecord(_Table):
     curve: Curve | None = None
 
 
+class ChoiceParams(_Table):
+    """Parameters of a choice model, scenario-wide or for one segment's customers."""
+
+    price_sensitivity: Number | None = None
+    no_purchase: Number | None = None
+    frat5: Number | None = None
+
+
+class ChoiceTable(ChoiceParams):
+    """``[choice]``: how customers choose among the open products of their choice set.
+
+    ``model`` is ``"buydown"`` (the cheapest open product, the default), ``"mnl"``
+    (multinomial logit on relative price with a no-purchase option) or ``"wtp"``
+    (willingness to pay with Frat5 sell-up); ``segments`` overrides the parameters
+    for the customers of a segment (``{ business = { frat5 = 3.0 } }``).
+    """
+
+    model: Literal["buydown", "mnl", "wtp"] = "buydown"
+    segments: dict[str, ChoiceParams] = {}
+
+
 class TopalogluTable(_Table):
     """``[topaloglu]``: a Topaloglu (2009) instance, relative to the scenario file."""
 
@@ -200,6 +221,7 @@ class ScenarioFile(_Table):
     segments: list[SegmentRecord] = []
     products: list[ProductRecord] = []
     customers: list[CustomerRecord] = []
+    choice: ChoiceTable | None = None
     topaloglu: TopalogluTable | None = None
     generator: GeneratorTable | None = None
     hotel: HotelTable | None = None

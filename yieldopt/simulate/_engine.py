@@ -1,8 +1,11 @@
 """Play a policy along sample paths, all paths of a chunk in lockstep.
 
 At event index ``e`` every path handles its own ``e``-th event: a request (the
-customer takes the cheapest product of their choice set that has capacity and
-that the policy accepts) or a possible cancellation (capacity returned, price
+products of the customer's choice set that have capacity and that the policy
+accepts form the offer set; under buy-down the customer takes the cheapest of
+them, under a logit or willingness-to-pay model the scenario's
+:class:`~yieldopt.model.CustomerStreams` ``chooser`` picks one, or none, from the
+customer's pre-drawn uniform) or a possible cancellation (capacity returned, price
 refunded). Re-optimization happens, per path, before its first event at or after
 each re-optimization time. At the end of the horizon kept bookings show up or not;
 shown customers beyond a resource's physical capacity are denied at a cost.
@@ -78,7 +81,6 @@ def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.fl
     p, width = paths.kind.shape
     m = model.n_resources
     res = model.product_resources
-    choice = model.customers.choice_matrix
     remaining = np.empty((p, m + 1))
     remaining[:, :m] = model.authorized
     remaining[:, m] = np.inf
@@ -110,23 +112,11 @@ def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.fl
         if rows.size:
             stream = paths.stream[rows, e]
             period = paths.period[rows, e]
-            chosen = np.full(rows.size, -1, dtype=np.int64)
-            open_ = np.ones(rows.size, dtype=bool)
-            for col in range(choice.shape[1]):
-                prod = choice[stream, col]
-                ask = open_ & (prod >= 0)
-                if not ask.any():
-                    break
-                idx = np.flatnonzero(ask)
-                pr = prod[idx]
-                rem = remaining[rows[idx]]
-                fits = np.all(np.take_along_axis(rem, res[pr], axis=1) >= 1, axis=1)
-                ok = np.zeros(idx.size, dtype=bool)
-                if fits.any():
-                    f = np.flatnonzero(fits)
-                    ok[f] = policy.accept(rows[idx[f]], pr[f], period[idx[f]], rem[f])
-                chosen[idx[ok]] = pr[ok]
-                open_[idx[ok]] = False
+            if paths.choice_u is not None:
+                u = paths.choice_u[rows, e]
+                chosen = _choose(policy, model, rows, stream, period, remaining, u)
+            else:
+                chosen = _buy_down(policy, model, rows, stream, period, remaining)
             sold = chosen >= 0
             if sold.any():
                 r, j = rows[sold], chosen[sold]
@@ -144,6 +134,87 @@ def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.fl
                 remaining[:, m] = np.inf
                 booked[r, req[gone]] = -2
     return settle(model, paths, booked, bids)
+
+
+def _buy_down(
+    policy: Policy,
+    model: ControlModel,
+    rows: NDArray[np.int64],
+    stream: NDArray[np.int64],
+    period: NDArray[np.int64],
+    remaining: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Product each request buys under buy-down (-1: none), shape (Q,).
+
+    Columns are asked cheapest first and a customer stops at the first accepted one,
+    so the policy is asked only about products the customer could still buy.
+    """
+    choice = model.customers.choice_matrix
+    res = model.product_resources
+    chosen = np.full(rows.size, -1, dtype=np.int64)
+    open_ = np.ones(rows.size, dtype=bool)
+    for col in range(choice.shape[1]):
+        prod = choice[stream, col]
+        ask = open_ & (prod >= 0)
+        if not ask.any():
+            break
+        idx = np.flatnonzero(ask)
+        pr = prod[idx]
+        rem = remaining[rows[idx]]
+        fits = np.all(np.take_along_axis(rem, res[pr], axis=1) >= 1, axis=1)
+        ok = np.zeros(idx.size, dtype=bool)
+        if fits.any():
+            f = np.flatnonzero(fits)
+            ok[f] = policy.accept(rows[idx[f]], pr[f], period[idx[f]], rem[f])
+        chosen[idx[ok]] = pr[ok]
+        open_[idx[ok]] = False
+    return chosen
+
+
+def offer_sets(
+    policy: Policy,
+    model: ControlModel,
+    rows: NDArray[np.int64],
+    stream: NDArray[np.int64],
+    period: NDArray[np.int64],
+    remaining: NDArray[np.float64],
+) -> NDArray[np.bool_]:
+    """Which columns of each request's choice set are on offer, shape (Q, L).
+
+    A product is offered when every resource it uses has a unit left and the policy
+    accepts it in the request's booking state.
+    """
+    choice = model.customers.choice_matrix
+    res = model.product_resources
+    offer = np.zeros((rows.size, choice.shape[1]), dtype=bool)
+    for col in range(choice.shape[1]):
+        prod = choice[stream, col]
+        idx = np.flatnonzero(prod >= 0)
+        if not idx.size:
+            break  # columns are padded at the end
+        pr = prod[idx]
+        rem = remaining[rows[idx]]
+        fits = np.all(np.take_along_axis(rem, res[pr], axis=1) >= 1, axis=1)
+        if fits.any():
+            f = np.flatnonzero(fits)
+            offer[idx[f], col] = policy.accept(rows[idx[f]], pr[f], period[idx[f]], rem[f])
+    return offer
+
+
+def _choose(
+    policy: Policy,
+    model: ControlModel,
+    rows: NDArray[np.int64],
+    stream: NDArray[np.int64],
+    period: NDArray[np.int64],
+    remaining: NDArray[np.float64],
+    u: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Product each request buys under the scenario's choice model (-1: none), shape (Q,)."""
+    offer = offer_sets(policy, model, rows, stream, period, remaining)
+    col = model.customers.chooser.choose(stream, offer, u)
+    prod = model.customers.choice_matrix[stream, np.maximum(col, 0)]
+    return np.where(col >= 0, prod, -1)
 
 
 def settle(

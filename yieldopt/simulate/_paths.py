@@ -43,6 +43,10 @@ class Paths:
         shows if ``show_u < show_prob[product]``.
     path_ids : ndarray of int, shape (P,)
         Global index of each path.
+    choice_u : ndarray, shape (P, E), or None
+        Uniform of a request that, with the offer set, fixes what the customer chooses
+        under a logit or willingness-to-pay choice model (``None`` under buy-down).
+        Drawn after every other number of the path, so buy-down paths stay as they were.
     """
 
     kind: NDArray[np.int8]
@@ -53,6 +57,7 @@ class Paths:
     cancel_u: NDArray[np.float64]
     show_u: NDArray[np.float64]
     path_ids: NDArray[np.int64]
+    choice_u: NDArray[np.float64] | None = None
 
     @property
     def requests(self) -> NDArray[np.int64]:
@@ -88,6 +93,7 @@ def draw_paths(model: ControlModel, path_ids: NDArray[np.int64], seed: int) -> P
     may_cancel = model.cancel_prob.max(initial=0.0) > 0
     # A request can only cancel if the most cancel-prone product of its stream would.
     stream_cancel = np.array([model.cancel_prob[c].max() for c in cs.choice_sets])
+    chooses = cs.choice is not None and cs.choice.model != "buydown"
     rows = []
     for pid in path_ids:
         rng = np.random.default_rng([seed, int(pid)])
@@ -99,6 +105,8 @@ def draw_paths(model: ControlModel, path_ids: NDArray[np.int64], seed: int) -> P
             ctime = time[could] + (1.0 - time[could]) * rng.random(could.size)
         else:
             could, ctime = np.zeros(0, dtype=np.int64), np.zeros(0)
+        # Last, so that adding a choice model leaves every other draw of the path as it was.
+        choice_u = rng.random(r) if chooses else np.zeros(r)
         all_time = np.concatenate([time, ctime])
         kind = np.concatenate([np.zeros(r, np.int8), np.ones(could.size, np.int8)])
         order = np.argsort(all_time, kind="stable")
@@ -113,6 +121,7 @@ def draw_paths(model: ControlModel, path_ids: NDArray[np.int64], seed: int) -> P
                 position[ref][order],  # event index of the request
                 np.concatenate([cancel_u, np.zeros(could.size)])[order],
                 np.concatenate([show_u, np.zeros(could.size)])[order],
+                np.concatenate([choice_u, np.zeros(could.size)])[order],
             )
         )
     width = max((len(r[0]) for r in rows), default=0)
@@ -125,9 +134,16 @@ def draw_paths(model: ControlModel, path_ids: NDArray[np.int64], seed: int) -> P
         "cancel_u": np.ones((p, width)),
         "show_u": np.ones((p, width)),
     }
-    for i, (kind, time, stream, ref, cu, su) in enumerate(rows):
+    choice_u = np.zeros((p, width))
+    for i, (kind, time, stream, ref, cu, su, chu) in enumerate(rows):
         e = kind.size
         out["kind"][i, :e], out["time"][i, :e], out["stream"][i, :e] = kind, time, stream
         out["ref"][i, :e], out["cancel_u"][i, :e], out["show_u"][i, :e] = ref, cu, su
+        choice_u[i, :e] = chu
     periods = np.minimum((out["time"] * cs.periods).astype(np.int64), cs.periods - 1)
-    return Paths(period=periods, path_ids=np.asarray(path_ids, dtype=np.int64), **out)
+    return Paths(
+        period=periods,
+        path_ids=np.asarray(path_ids, dtype=np.int64),
+        choice_u=choice_u if chooses else None,
+        **out,
+    )
