@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..model import PolicyName
-from ..optimize import RLP_SAMPLES, WarmDLP, accepts, davn, dp_decomposition
+from ..optimize import RLP_SAMPLES, WarmDLP, accepts, davn, dp_decomposition, emsr_b_mr
 from ._model import ControlModel
 
 __all__ = ["POLICIES", "Policy", "make_policy"]
@@ -182,6 +182,77 @@ class LegEMSRb(VirtualNesting):
     displacement = False
 
 
+class LegEMSRbMR(VirtualNesting):
+    """Leg EMSR-b with the marginal-revenue fare adjustment (EMSR-b-MR, Fiig et al. 2010).
+
+    On every resource the products that use it are classes by value (descending). For
+    each nest "classes 1..j open" the scenario's choice model (buy-down, MNL or
+    willingness to pay) gives the expected sales ``Q_j`` and value ``R_j`` of the
+    remaining customers whose choice sets touch the resource; EMSR-b then runs on the
+    marginal-revenue adjusted fares and demands of the efficient nests
+    (:func:`~yieldopt.optimize.emsr_b_mr`). Classes off the efficient frontier open
+    with the next efficient class, or never. With independent demand it is leg EMSR-b
+    on exact product values.
+    """
+
+    name = PolicyName.EMSR_B_MR
+    displacement = False
+
+    def reset(self, path_ids):
+        m = self.model
+        cm = m.customers.choice_matrix
+        top = np.array([cs[-1] for cs in m.customers.choice_sets])
+        # A stream's customers are believed as its top product's (see CustomerStreams.to_products).
+        self._belief = m.belief[top]
+        # Per resource: classes (distinct values, descending) of the products using it,
+        # the streams whose choice sets touch it and each column's class there.
+        uses = m.network.incidence.tocsr()
+        self._legs = []
+        col_prod = np.maximum(cm, 0)
+        for i in range(m.n_resources):
+            prods = uses.indices[uses.indptr[i] : uses.indptr[i + 1]]
+            values = m.values[prods]
+            live = prods[values > 0]
+            fares, cls = np.unique(-m.values[live], return_inverse=True)
+            klass = np.full(m.n_products, -1)
+            klass[live] = cls
+            col_class = np.where(cm >= 0, klass[col_prod], -1)  # (K, L)
+            streams = np.flatnonzero((col_class >= 0).any(axis=1))
+            self._legs.append((prods, live, klass, -fares, streams, col_class[streams]))
+        super().reset(path_ids)
+
+    def _thresholds(self, capacity, frac) -> NDArray[np.float64]:
+        m = self.model
+        chooser = m.customers.chooser
+        mean = m.customers.remaining_mean(frac) * self._belief
+        th = np.full((m.n_resources + 1, m.n_products), -np.inf)
+        for i, (prods, live, klass, fares, streams, col_class) in enumerate(self._legs):
+            th[i, prods] = np.inf  # non-positive values are never worth a unit
+            if not live.size:
+                continue
+            if not streams.size:
+                th[i, live] = 0.0
+                continue
+            j = fares.size
+            # offer[c, s, l]: column l of stream s is open when its class is c or above.
+            offer = (col_class[None] >= 0) & (col_class[None] <= np.arange(j)[:, None, None])
+            s = np.tile(streams, j)
+            probs = chooser.purchase_probs(s, offer.reshape(-1, offer.shape[2]))
+            probs = probs.reshape(offer.shape) * mean[streams][None, :, None]
+            col_value = np.where(
+                col_class >= 0, m.values[np.maximum(m.customers.choice_matrix[streams], 0)], 0.0
+            )
+            q = probs.sum(axis=(1, 2))
+            r = (probs * col_value[None]).sum(axis=(1, 2))
+            if fares.size == 1:
+                th[i, live] = 0.0
+                continue
+            levels = emsr_b_mr(fares, q, r)
+            protect = np.concatenate([[0.0], levels])
+            th[i, live] = protect[klass[live]]
+        return th[m.product_resources, np.arange(m.n_products)[:, None]]
+
+
 class DecompositionBidPrices(Policy):
     """Dynamic bid prices from per-resource DPs (computed once).
 
@@ -243,6 +314,7 @@ POLICIES: dict[str, Callable[..., Policy]] = {
     for p in (
         FCFS,
         LegEMSRb,
+        LegEMSRbMR,
         VirtualNesting,
         BidPrices,
         RandomizedBidPrices,

@@ -60,8 +60,10 @@ class Method(StrEnum):
 class PolicyName(StrEnum):
     """Simulator policies (``yieldopt simulate --policy``, scenario ``[simulation]``).
 
-    ``dp`` is the exact dynamic program of a single resource; ``hindsight`` is the
-    perfect-information bound, computed by the simulator rather than a policy object.
+    ``dp`` is the exact dynamic program of a single resource; ``emsr-b-mr`` is leg EMSR-b
+    with the marginal-revenue fare adjustment under the scenario's choice model;
+    ``hindsight`` is the perfect-information bound, computed by the simulator rather than
+    a policy object.
     """
 
     FCFS = "fcfs"
@@ -71,6 +73,7 @@ class PolicyName(StrEnum):
     RLP = "rlp"
     DP_DECOMPOSITION = "dp-decomposition"
     DP = "dp"
+    EMSR_B_MR = "emsr-b-mr"
     HINDSIGHT = "hindsight"
 
 
