@@ -1,7 +1,16 @@
 """Choice models (how a customer picks among offered products) and their estimation."""
 
+from yieldopt.choice._em import EMFit, fit_mnl_em, load_choice_sets
 from yieldopt.choice._fit import MNLFit, fit_mnl
 from yieldopt.choice._mnl import MNL
 from yieldopt.choice._wtp import WTPChoice
 
-__all__ = ["MNL", "MNLFit", "WTPChoice", "fit_mnl"]
+__all__ = [
+    "MNL",
+    "EMFit",
+    "MNLFit",
+    "WTPChoice",
+    "fit_mnl",
+    "fit_mnl_em",
+    "load_choice_sets",
+]
