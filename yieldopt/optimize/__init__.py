@@ -24,8 +24,11 @@ from ._lp import (
     shadow_prices,
 )
 from ._network_lp import RLP_SAMPLES, DLPResult, RLPResult, dlp, dlp_arrays, rlp
+from ._network_pricing import NetworkPricingResult, network_pricing
 from ._overbooking import authorized_capacity, overbooking_costs, overbooking_limit
 from ._overbooking_variants import overbooking_limit_empirical, overbooking_limit_service
+from ._pricing import PricingSolution, dynamic_pricing
+from ._response import ExponentialResponse, LinearResponse, LogitResponse
 from ._result import BidPriceResult, DynamicBidPriceResult
 from ._rule import ACCEPT_RTOL, accepts
 from ._static import (
@@ -46,11 +49,16 @@ __all__ = [
     "DecompositionResult",
     "DynamicBidPriceResult",
     "DynamicSolution",
+    "ExponentialResponse",
     "FareAdjustment",
     "GroupQuote",
     "GroupRequest",
     "LPSolution",
     "LinearProgram",
+    "LinearResponse",
+    "LogitResponse",
+    "NetworkPricingResult",
+    "PricingSolution",
     "ProtectionLevels",
     "RLPResult",
     "Solver",
@@ -65,6 +73,7 @@ __all__ = [
     "dlp",
     "dlp_arrays",
     "dp_decomposition",
+    "dynamic_pricing",
     "efficient_frontier",
     "emsr_a",
     "emsr_b",
@@ -77,6 +86,7 @@ __all__ = [
     "los_controls",
     "los_table",
     "min_los",
+    "network_pricing",
     "optimal_protection_levels",
     "overbooking_costs",
     "overbooking_limit",
