@@ -28,6 +28,7 @@ from ._network_pricing import NetworkPricingResult, network_pricing
 from ._overbooking import authorized_capacity, overbooking_costs, overbooking_limit
 from ._overbooking_variants import overbooking_limit_empirical, overbooking_limit_service
 from ._pricing import PricingSolution, dynamic_pricing
+from ._rate import RATE_REASONS, los_rates, rate_ladder, recommend_rates
 from ._response import ExponentialResponse, LinearResponse, LogitResponse
 from ._result import BidPriceResult, DynamicBidPriceResult
 from ._rule import ACCEPT_RTOL, accepts
@@ -42,6 +43,7 @@ from ._static import (
 __all__ = [
     "ACCEPT_RTOL",
     "LEG_METHODS",
+    "RATE_REASONS",
     "RLP_SAMPLES",
     "BidPriceResult",
     "DAVNResult",
@@ -84,6 +86,7 @@ __all__ = [
     "group_quote",
     "littlewood",
     "los_controls",
+    "los_rates",
     "los_table",
     "min_los",
     "network_pricing",
@@ -92,6 +95,8 @@ __all__ = [
     "overbooking_limit",
     "overbooking_limit_empirical",
     "overbooking_limit_service",
+    "rate_ladder",
+    "recommend_rates",
     "rlp",
     "shadow_prices",
     "single_leg_dp",
