@@ -193,10 +193,17 @@ class LegEMSRbMR(VirtualNesting):
     (:func:`~yieldopt.optimize.emsr_b_mr`). Classes off the efficient frontier open
     with the next efficient class, or never. With independent demand it is leg EMSR-b
     on exact product values.
+
+    A product's value is prorated equally over the resources it uses (a three-night
+    stay counts a third of its value on each night), as leg-based systems prorate
+    itinerary fares to legs; ``prorate = False`` uses full values on every resource, as
+    ``emsr-b`` does (on the city hotel that loses to FCFS: multi-night stays then look
+    like the top class of every night they touch).
     """
 
     name = PolicyName.EMSR_B_MR
     displacement = False
+    prorate = True
 
     def reset(self, path_ids):
         m = self.model
@@ -204,6 +211,8 @@ class LegEMSRbMR(VirtualNesting):
         top = np.array([cs[-1] for cs in m.customers.choice_sets])
         # A stream's customers are believed as its top product's (see CustomerStreams.to_products).
         self._belief = m.belief[top]
+        nres = np.maximum((m.product_resources < m.n_resources).sum(axis=1), 1)
+        self._value = m.values / nres if self.prorate else m.values
         # Per resource: classes (distinct values, descending) of the products using it,
         # the streams whose choice sets touch it and each column's class there.
         uses = m.network.incidence.tocsr()
@@ -211,9 +220,8 @@ class LegEMSRbMR(VirtualNesting):
         col_prod = np.maximum(cm, 0)
         for i in range(m.n_resources):
             prods = uses.indices[uses.indptr[i] : uses.indptr[i + 1]]
-            values = m.values[prods]
-            live = prods[values > 0]
-            fares, cls = np.unique(-m.values[live], return_inverse=True)
+            live = prods[self._value[prods] > 0]
+            fares, cls = np.unique(-self._value[live], return_inverse=True)
             klass = np.full(m.n_products, -1)
             klass[live] = cls
             col_class = np.where(cm >= 0, klass[col_prod], -1)  # (K, L)
@@ -240,7 +248,7 @@ class LegEMSRbMR(VirtualNesting):
             probs = chooser.purchase_probs(s, offer.reshape(-1, offer.shape[2]))
             probs = probs.reshape(offer.shape) * mean[streams][None, :, None]
             col_value = np.where(
-                col_class >= 0, m.values[np.maximum(m.customers.choice_matrix[streams], 0)], 0.0
+                col_class >= 0, self._value[np.maximum(m.customers.choice_matrix[streams], 0)], 0.0
             )
             q = probs.sum(axis=(1, 2))
             r = (probs * col_value[None]).sum(axis=(1, 2))
