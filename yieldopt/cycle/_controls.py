@@ -46,6 +46,7 @@ from ..optimize import (
     group_quote,
     los_controls,
     min_los,
+    recommend_rates,
     rlp,
 )
 from ._forecast import DEFAULT_MAX_LOS, NightForecast, check_whole, forecast_nights
@@ -87,7 +88,9 @@ class NightlyControls:
         ``expected_cancellations``, ``gross_remaining`` and ``forecast_occupancy_std``
         (rooms), ``remaining`` (reservations still to sell: ``max(authorized −
         on_the_books, 0)``). ``bid_price`` is money per room-night, ``min_los``
-        nights (``<NA>`` when closed to arrival).
+        nights (``<NA>`` when closed to arrival). With a rate ladder also
+        ``recommended_rate`` (money per room-night) and ``rate_reason``
+        (:func:`yieldopt.optimize.recommend_rates`).
     forecast : NightForecast
         The as-of state and forecast (``.pace``, ``.rates``, ``.demand``).
     network : Network
@@ -265,6 +268,7 @@ def nightly_controls(
     closures: pd.DataFrame | None = None,
     max_overbooking: float = 0.25,
     segments: Sequence[Mapping[str, Any]] | None = None,
+    rate_ladder: str | Sequence[float] | None = None,
 ) -> NightlyControls:
     """Tonight's controls for every stay night of the horizon (module doc).
 
@@ -297,6 +301,12 @@ def nightly_controls(
         price plus ``ancillary − cost_to_serve + future_value`` to the optimizer,
         as the segments of a scenario in ``run``. Segments not listed, and every
         segment without ``segments``, have no adjustment; unknown ids are ignored.
+    rate_ladder : str or sequence of float, optional
+        Rates the hotel sells at (``"80:300:5"`` = min:max:step, or the rates). When
+        given, ``controls`` gains ``recommended_rate`` and ``rate_reason`` per night:
+        :func:`yieldopt.optimize.recommend_rates` with the night's bid price and its
+        demand pressure ``forecast_remaining / remaining`` (1 when nothing is left),
+        bounded by the ladder's ends.
 
     Returns
     -------
@@ -331,6 +341,7 @@ def nightly_controls(
         optimizer=optimizer,
         max_overbooking=float(max_overbooking),
         segments=list(given.values()),
+        rate_ladder=rate_ladder,
     )
 
 
@@ -340,6 +351,7 @@ def controls_from(
     optimizer: str = "dlp",
     max_overbooking: float = 0.25,
     segments: Sequence[Mapping[str, Any]] | None = None,
+    rate_ladder: str | Sequence[float] | None = None,
 ) -> NightlyControls:
     """Compute the controls of a ready :class:`NightForecast` (see :func:`nightly_controls`)."""
     n_pools, horizon = len(fc.pools), fc.horizon
@@ -386,6 +398,8 @@ def controls_from(
     out["remaining"] = remaining[:, h].reshape(-1)
     out["min_los"] = pd.array(mlos.to_numpy(), dtype="Float64").astype("Int64")
     out["closed_to_arrival"] = mlos.isna().to_numpy()
+    if rate_ladder is not None:
+        _add_rates(out, rate_ladder)
     split = ["room_type"] if fc.has_room_types else []
     lead = ["night", *split, *CONTROL_COLUMNS[1:]]
     rest = [c for c in out.columns if c not in lead]
@@ -398,6 +412,20 @@ def controls_from(
         objective=float(result.objective),
         optimizer=optimizer,
     )
+
+
+def _add_rates(out: pd.DataFrame, ladder: str | Sequence[float]) -> None:
+    """Add ``recommended_rate`` and ``rate_reason`` to the controls (one row per night)."""
+    left = out["remaining"].to_numpy(dtype=np.float64)
+    wanted = out["forecast_remaining"].to_numpy(dtype=np.float64)
+    # Demand pressure: expected new bookings per room still to sell; a sold-out night is full.
+    pressure = np.divide(wanted, left, out=np.ones_like(left), where=left > 0)
+    rows = pd.RangeIndex(len(out))  # room types repeat nights: align by row
+    rec = recommend_rates(
+        pd.Series(out["bid_price"].to_numpy(dtype=np.float64), index=rows), pressure, ladder
+    )
+    out["recommended_rate"] = rec["recommended_rate"].to_numpy()
+    out["rate_reason"] = rec["reason"].to_numpy()
 
 
 def quote_group_for(
