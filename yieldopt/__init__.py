@@ -4,6 +4,17 @@ The public names below are the stable surface; submodules whose names start with
 an underscore are private.
 """
 
+from .choice import (
+    MNL,
+    EMFit,
+    MNLFit,
+    PriceSensitivity,
+    WTPChoice,
+    fit_mnl,
+    fit_mnl_em,
+    load_choice_sets,
+    price_sensitivity,
+)
 from .cycle import (
     NightForecast,
     NightlyControls,
@@ -93,20 +104,24 @@ from .simulate import SimulationResult, simulate
 __version__ = "0.1.0"
 
 __all__ = [
+    "MNL",
     "BacktestResult",
     "DAVNResult",
     "DLPResult",
     "DecompositionResult",
     "DynamicSolution",
+    "EMFit",
     "FareAdjustment",
     "GroupQuote",
     "GroupRequest",
     "ImportResult",
     "InfeasibleError",
     "InputError",
+    "MNLFit",
     "Network",
     "NightForecast",
     "NightlyControls",
+    "PriceSensitivity",
     "Product",
     "Property",
     "ProtectionLevels",
@@ -120,6 +135,7 @@ __all__ = [
     "SyntheticHistory",
     "SyntheticTransactions",
     "Unconstrained",
+    "WTPChoice",
     "YieldoptError",
     "__version__",
     "accepts",
@@ -142,6 +158,8 @@ __all__ = [
     "expected_revenue",
     "fare_adjustment",
     "final_demand",
+    "fit_mnl",
+    "fit_mnl_em",
     "forecast_demand",
     "forecast_nights",
     "forecast_pickup",
@@ -149,6 +167,7 @@ __all__ = [
     "get_solver",
     "group_quote",
     "littlewood",
+    "load_choice_sets",
     "load_closures",
     "load_history",
     "load_property",
@@ -165,6 +184,7 @@ __all__ = [
     "overbooking_limit_empirical",
     "overbooking_limit_service",
     "pace",
+    "price_sensitivity",
     "read_reservations",
     "reservation_values",
     "rfm_tiers",
