@@ -94,3 +94,17 @@ def test_five_hotels_run_and_improve_monotonically(hotel: str) -> None:
     assert np.all(np.diff(fit.history) >= -1e-8 * abs(fit.history[0]))
     assert fit.log_likelihood > fit.history[0]
     assert fit.weights.sum() == pytest.approx(1.0)
+
+
+def test_estimated_market_share_recovers_truth() -> None:
+    # s is identified through the variation of offer sets; with enough periods the profile
+    # likelihood peaks near the true s = V / (1 + V) = 2/3.
+    v = np.array([0.8, 0.5, 0.3, 0.4])
+    avail, sales = _simulate(v, lam=6.0, T=12_000, seed=5)
+    fit = fit_mnl_em(avail, sales, market_share=None)
+    assert fit.market_share == pytest.approx(2.0 / 3.0, abs=0.03)
+    assert fit.log_likelihood >= fit_mnl_em(avail, sales, market_share=2.0 / 3.0).log_likelihood
+    np.testing.assert_allclose(fit.weights, v, rtol=0.12)
+    with pytest.raises(InputError) as e:
+        fit_mnl_em(avail, sales, market_share=None, market_share_bounds=(0.5, 0.2))
+    assert e.value.field == "market_share_bounds"

@@ -45,8 +45,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import brentq
-from scipy.special import gammaln
+from scipy.optimize import brentq, minimize_scalar
+from scipy.special import expit, gammaln, logit
 
 from yieldopt.errors import InputError
 
@@ -73,6 +73,8 @@ class EMFit:
         Log-likelihood at the start and after each iteration (non-decreasing).
     primary_demand : ndarray, shape (n,)
         Expected primary (first-choice) demand per product over all periods.
+    market_share : float
+        The market share s used (given, or estimated when ``market_share=None``).
     """
 
     weights: npt.NDArray[np.float64]
@@ -82,6 +84,7 @@ class EMFit:
     converged: bool
     history: npt.NDArray[np.float64]
     primary_demand: npt.NDArray[np.float64]
+    market_share: float
 
 
 def _poisson_loglik(
@@ -105,10 +108,11 @@ def fit_mnl_em(
     availability: npt.ArrayLike,
     purchases: npt.ArrayLike,
     *,
-    market_share: float,
+    market_share: float | None,
     tol: float = 1e-8,
     max_iter: int = 10_000,
     initial_weights: npt.ArrayLike | None = None,
+    market_share_bounds: tuple[float, float] = (0.01, 0.99),
 ) -> EMFit:
     """Estimate MNL weights and arrival rate from sales with availability (VvRR 2012 EM).
 
@@ -119,15 +123,20 @@ def fit_mnl_em(
     purchases : array_like, shape (T, n) counts, or shape (T,) of product indices
         Sales of each product per period; or, one transaction per period, the index
         (0-based) of the product bought, ``-1`` for a period without a recorded sale.
-    market_share : float
+    market_share : float or None
         s in (0, 1): the share of arriving customers who would buy something when every
-        product is offered. Fixes ``Σ_j v_j = s / (1 − s)``.
+        product is offered. Fixes ``Σ_j v_j = s / (1 − s)``. ``None`` estimates it: the
+        profile likelihood (EM at each s) is maximized over ``market_share_bounds`` by a
+        bounded scalar search; it is identified only through the variation of the offer
+        sets, often weakly, and an estimate at a bound means the data do not pin it down.
     tol : float
         Stop when the largest relative change of a weight is below ``tol``.
     max_iter : int
         Maximum number of EM iterations.
     initial_weights : array_like, shape (n,), optional
         Start (rescaled to the market share); equal weights when omitted.
+    market_share_bounds : (float, float)
+        Search interval of s when ``market_share`` is None.
 
     Returns
     -------
@@ -161,19 +170,50 @@ def fit_mnl_em(
         raise InputError("purchases", f"must have shape ({T},) or ({T}, {n}), got {z.shape}")
     if np.any((sales > 0) & ~avail):
         raise InputError("purchases", "a product sold in a period where it was not offered")
-    if not 0.0 < market_share < 1.0:
-        raise InputError("market_share", "must lie strictly between 0 and 1")
-    V = market_share / (1.0 - market_share)
     if initial_weights is None:
-        v = np.full(n, V / n)
+        start = np.full(n, 1.0 / n)
     else:
-        v0 = np.asarray(initial_weights, dtype=float)
-        if v0.shape != (n,) or np.any(v0 <= 0) or not np.all(np.isfinite(v0)):
+        start = np.asarray(initial_weights, dtype=float)
+        if start.shape != (n,) or np.any(start <= 0) or not np.all(np.isfinite(start)):
             raise InputError("initial_weights", f"must be {n} positive finite numbers")
-        v = V * v0 / v0.sum()
-    m = sales.sum(axis=1)  # (T,)
-    if m.sum() <= 0:
+    if sales.sum() <= 0:
         raise InputError("purchases", "no sales: nothing to estimate from")
+    if market_share is not None:
+        if not 0.0 < market_share < 1.0:
+            raise InputError("market_share", "must lie strictly between 0 and 1")
+        return _em(avail, sales, market_share, start, tol, max_iter)
+    lo, hi = market_share_bounds
+    if not 0.0 < lo < hi < 1.0:
+        raise InputError("market_share_bounds", "must satisfy 0 < low < high < 1")
+    warm = [start]
+
+    def neg_profile(logit_s: float) -> float:
+        fit = _em(avail, sales, float(expit(logit_s)), warm[0], tol, max_iter)
+        warm[0] = fit.weights  # warm start: neighbouring s have similar shares
+        return -fit.log_likelihood
+
+    res = minimize_scalar(
+        neg_profile,
+        bounds=(float(logit(lo)), float(logit(hi))),
+        method="bounded",
+        options={"xatol": 1e-4},
+    )
+    return _em(avail, sales, float(expit(res.x)), warm[0], tol, max_iter)
+
+
+def _em(
+    avail: npt.NDArray[np.bool_],
+    sales: npt.NDArray[np.float64],
+    market_share: float,
+    start: npt.NDArray[np.float64],
+    tol: float,
+    max_iter: int,
+) -> EMFit:
+    """Run the EM iterations at a given market share (inputs validated)."""
+    T = avail.shape[0]
+    V = market_share / (1.0 - market_share)
+    v = V * start / start.sum()
+    m = sales.sum(axis=1)  # (T,)
 
     def best_lambda(w: npt.NDArray[np.float64]) -> float:
         # d/dλ of Σ_t [m_t log λ − λ V(S_t)/(1+V(S_t))] = 0.
@@ -211,6 +251,7 @@ def fit_mnl_em(
         converged=converged,
         history=np.asarray(history),
         primary_demand=(v / (1.0 + V)) * lam * T,
+        market_share=market_share,
     )
 
 
