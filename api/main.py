@@ -24,7 +24,7 @@ from yieldopt.store import Store
 from .dependencies import BEARER_SCHEME, HeavyWork
 from .errors import PROBLEM, install_handlers
 from .middleware import BodyLimit, EdgeHeaders, Guard
-from .routers import bookings, cycle, decisions, health, networks
+from .routers import bookings, cycle, decisions, health, networks, pricing
 from .security import FailureThrottle, KeyRing
 from .settings import Settings
 
@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     for module in (bookings, health, networks, decisions):
         app.include_router(module.router)
     app.include_router(cycle.router)
+    app.include_router(pricing.router)
     _docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -566,3 +566,38 @@ class ControlsOut(BaseModel):
     as_of: str
     horizon: int
     controls: list[NightControlOut]
+
+
+# ---------------------------------------------------------------------- price quotes
+class PriceQuoteIn(_In):
+    """Nights to price from a rate ladder (hotel networks of the daily cycle)."""
+
+    start: str = Field(alias="from", max_length=40, description="First night (ISO date).")
+    end: str = Field(alias="to", max_length=40, description="Last night (ISO date).")
+    ladder: (
+        Annotated[str, StringConstraints(max_length=2000)]
+        | Annotated[list[Money], Field(min_length=1, max_length=1000)]
+    ) = Field(description='Rates allowed: "min:max:step" (e.g. "80:300:5") or a list.')
+    floor: Money | None = None
+    ceiling: Money | None = None
+
+
+class PriceQuoteRow(BaseModel):
+    """The recommended rate of one stay night (and room type), with the reason."""
+
+    night: str
+    room_type: str | None = None
+    recommended_rate: float
+    reason: str = Field(
+        description="demand, price_sensitivity, bid_price, max_step, floor or ceiling."
+    )
+    bid_price: float
+
+
+class PriceQuoteOut(BaseModel):
+    """Recommended rates per night from the latest decision set's bid prices."""
+
+    network: str
+    decision_version: int
+    as_of: str
+    quotes: list[PriceQuoteRow]
