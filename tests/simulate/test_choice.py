@@ -172,3 +172,36 @@ def test_hindsight_bounds_every_policy_when_customers_choose(tmp, model):
     for name in ("fcfs", "emsr-b", "emsr-b-mr", "dlp", "davn", "dp"):
         out = play(make_policy(name, cm), cm, paths, np.array([0.0, 0.5]))
         assert np.all(best.revenue >= out.revenue - 1e-6), name
+
+
+def test_dynamic_pricing_is_the_exact_dp_on_one_resource(tmp):
+    # Independent fare classes: posting a nest per period is the Lee-Hersh DP's rule
+    # (accept iff value >= ΔV), since a lower nest only adds demand: same revenue path by path.
+    from tests.simulate.cases import one_leg
+
+    sc = one_leg(tmp)
+    model = ControlModel.from_scenario(sc)
+    paths = draw_paths(model, np.arange(40), seed=6)
+    dp = play(make_policy("dp", model), model, paths, np.array([0.0]))
+    pricing = play(make_policy("dynamic-pricing", model), model, paths, np.array([0.0]))
+    assert np.mean(np.isclose(dp.revenue, pricing.revenue)) > 0.9
+    assert pricing.revenue.mean() == pytest.approx(dp.revenue.mean(), rel=0.02)
+
+
+def test_dynamic_pricing_with_one_wtp_customer_uses_the_price_ladder_dp(tmp):
+    # One stream: each step's value per sale is its price in every period, so the policy
+    # is yieldopt.optimize.dynamic_pricing's DP. With a unit of no opportunity cost it
+    # posts the price maximizing p · P(WTP >= p): Frat5 = 3 gives 200 x 0.707 > 100 x 1
+    # (post 200, step 0); Frat5 = 1.5 gives 200 x 0.25 < 100 (post 100, step 1).
+    for frat5, step in ((3.0, 0), (1.5, 1)):
+        sc = sell_up(tmp, f'[choice]\nmodel = "wtp"\nfrat5 = {frat5}')
+        model = ControlModel.from_scenario(sc)
+        policy = make_policy("dynamic-pricing", model)
+        policy.reset(np.arange(1))
+        assert (policy.step[:, -1] == step).all(), frat5
+    sc = sell_up(tmp, '[choice]\nmodel = "wtp"\nfrat5 = 1.5', capacity=5, mean=80)
+    model = ControlModel.from_scenario(sc)
+    paths = draw_paths(model, np.arange(20), seed=1)
+    out = play(make_policy("dynamic-pricing", model), model, paths, np.array([0.0]))
+    fcfs = play(make_policy("fcfs", model), model, paths, np.array([0.0]))
+    assert out.revenue.mean() > fcfs.revenue.mean()  # scarce units: post the high price

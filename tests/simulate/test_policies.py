@@ -11,7 +11,8 @@ from yieldopt.simulate import draw_paths, hindsight, play, simulate
 from yieldopt.testing import check_policy
 
 SEQUENTIAL = sorted(POLICIES)
-NETWORK = [p for p in SEQUENTIAL if p != "dp"]
+SINGLE = ("dp", "dynamic-pricing")
+NETWORK = [p for p in SEQUENTIAL if p not in SINGLE]
 
 OVERBOOKING = """
 [[segments]]
@@ -37,7 +38,7 @@ def tmp(tmp_path_factory):
 def test_every_policy_passes_the_conformance_suite(name):
     # Interface shapes, capacity, ample capacity = FCFS, the hindsight bound,
     # determinism per seed and per chunk, simulate(): the checks outside policies run.
-    check_policy(name, single_resource=name == "dp")
+    check_policy(name, single_resource=name in SINGLE)
 
 
 @pytest.mark.parametrize(

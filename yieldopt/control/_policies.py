@@ -24,7 +24,15 @@ from numpy.typing import NDArray
 
 from ..errors import InputError
 from ..model import PolicyName
-from ..optimize import RLP_SAMPLES, WarmDLP, accepts, davn, dp_decomposition, emsr_b_mr
+from ..optimize import (
+    RLP_SAMPLES,
+    WarmDLP,
+    accepts,
+    davn,
+    dp_decomposition,
+    dynamic_pricing,
+    emsr_b_mr,
+)
 from ._model import ControlModel
 
 __all__ = ["POLICIES", "Policy", "make_policy"]
@@ -316,18 +324,98 @@ class SingleResourceDP(DecompositionBidPrices):
     single_resource = True
 
 
+class DynamicPricing(Policy):
+    """Dynamic pricing of a single resource over the ladder of its product values.
+
+    Posting ladder step ``k`` opens the products worth at least its value (a nest). In
+    period ``t`` the scenario's customers (buy-down, MNL or willingness to pay) then buy
+    with probability ``q[t, k]`` and bring expected value ``r[t, k]``; a "closed" step
+    sells nothing. When every step's value per sale ``r / q`` is the same in all periods
+    (one kind of customer, or several arriving in the same proportions, as in a pricing
+    scenario) this is exactly the price-ladder DP of Gallego & van Ryzin, solved by
+    :func:`~yieldopt.optimize.dynamic_pricing`. Otherwise the same recursion runs with the
+    per-period value per sale, ``V_t(x) = V_{t+1}(x) + max_k (r[t, k] − q[t, k] ΔV_{t+1}(x))``
+    (the choice-based single-resource DP over nested offer sets). Exact in every state,
+    so re-optimization keeps it.
+    """
+
+    name = PolicyName.DYNAMIC_PRICING
+
+    def reset(self, path_ids):
+        m = self.model
+        if m.n_resources != 1:
+            raise InputError("policy", "'dynamic-pricing' prices a single resource")
+        cs = m.customers
+        periods = cs.resource_periods(m.network.incidence)
+        top = np.array([c[-1] for c in cs.choice_sets])
+        arrive = cs.period_probs(periods) * m.belief[top]  # (T, K)
+        live = np.flatnonzero(m.values > 0)
+        ladder, klass = np.unique(-m.values[live], return_inverse=True)
+        self.klass = np.full(m.n_products, ladder.size)  # non-positive values: never open
+        self.klass[live] = klass
+        cm = cs.choice_matrix
+        col_class = np.where(cm >= 0, self.klass[np.maximum(cm, 0)], ladder.size)
+        col_value = np.where(cm >= 0, m.values[np.maximum(cm, 0)], 0.0)
+        k = np.arange(ladder.size)
+        offer = col_class[None] <= k[:, None, None]  # (steps, K, L)
+        streams = np.tile(np.arange(cm.shape[0]), ladder.size)
+        probs = cs.chooser.purchase_probs(streams, offer.reshape(-1, cm.shape[1]))
+        probs = probs.reshape(offer.shape)
+        q = arrive @ probs.sum(axis=2).T  # (T, steps)
+        r = arrive @ (probs * col_value[None]).sum(axis=2).T
+        # Load beyond one request per period is capped as the other DPs do.
+        worst = np.maximum(q.max(axis=1, keepdims=True), 1.0)
+        q, r = q / worst, r / worst
+        # The closed step (last): no sale.
+        q = np.hstack([q, np.zeros((periods, 1))])
+        r = np.hstack([r, np.zeros((periods, 1))])
+        cap = int(m.authorized[0])
+        per_sale = np.divide(r, q, out=np.zeros_like(r), where=q > 0)
+        ref = per_sale.max(axis=0)
+        if np.allclose(np.where(q > 0, per_sale, ref), ref, rtol=1e-9, atol=1e-9):
+            self.step = dynamic_pricing(cap, ref, q).price_index.astype(np.int64)
+        else:
+            self.step = _nest_dp(cap, q, r)
+        self.periods = periods
+
+    def accept(self, rows, products, periods, remaining):
+        x = np.minimum(remaining[:, 0], self.step.shape[1] - 1).astype(np.int64)
+        t = np.minimum(periods * self.periods // self.model.customers.periods, self.periods - 1)
+        return self.klass[products] <= self.step[t, x]
+
+
+def _nest_dp(capacity: int, q: NDArray[np.float64], r: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Best ladder step per (t, x) when step ``k`` sells w.p. ``q[t, k]`` for ``r[t, k]``.
+
+    Returns the step index, shape (T, C + 1); ties go to the step opening more products
+    (a later step), so a unit with no opportunity cost is never refused.
+    """
+    periods, steps = q.shape
+    value = np.zeros(capacity + 1)
+    best = np.full((periods, capacity + 1), steps - 1, dtype=np.int64)
+    for t in range(periods - 1, -1, -1):
+        delta = np.diff(value)  # ΔV_{t+1}(x), x = 1..C
+        gain = r[t][None, :] - q[t][None, :] * delta[:, None]  # (C, steps)
+        # Latest maximizing step: argmax over the reversed steps.
+        k = steps - 1 - np.argmax(gain[:, ::-1], axis=1)
+        best[t, 1:] = k
+        value[1:] = value[1:] + gain[np.arange(capacity), k]
+    return best
+
+
 #: Policy classes by name; every :class:`~yieldopt.model.PolicyName` but ``hindsight``.
 POLICIES: dict[str, Callable[..., Policy]] = {
     p.name: p
     for p in (
         FCFS,
         LegEMSRb,
-        LegEMSRbMR,
         VirtualNesting,
         BidPrices,
         RandomizedBidPrices,
         DecompositionBidPrices,
         SingleResourceDP,
+        LegEMSRbMR,
+        DynamicPricing,
     )
 }
 

@@ -62,6 +62,7 @@ class PolicyName(StrEnum):
 
     ``dp`` is the exact dynamic program of a single resource; ``emsr-b-mr`` is leg EMSR-b
     with the marginal-revenue fare adjustment under the scenario's choice model;
+    ``dynamic-pricing`` posts one step of a single resource's price ladder per period;
     ``hindsight`` is the perfect-information bound, computed by the simulator rather than
     a policy object.
     """
@@ -74,6 +75,7 @@ class PolicyName(StrEnum):
     DP_DECOMPOSITION = "dp-decomposition"
     DP = "dp"
     EMSR_B_MR = "emsr-b-mr"
+    DYNAMIC_PRICING = "dynamic-pricing"
     HINDSIGHT = "hindsight"
 
 
