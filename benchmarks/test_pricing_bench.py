@@ -1,7 +1,8 @@
 """Dynamic pricing DP: C = 500 units, T = 10,000 periods, a ladder of 50 prices.
 
-Target under 1 s (read the median; not asserted, the machine is shared). Stationary demand
-builds one envelope; time-varying demand builds one per period.
+Target under 1 s (read the median; not asserted, the machine is shared). Stationary demand,
+and demand whose rows are multiples of one (arrival probability × purchase probabilities),
+build one envelope; arbitrary rows build one per period.
 """
 
 import numpy as np
@@ -24,3 +25,11 @@ def test_dynamic_pricing_time_varying(benchmark):
     probs = np.clip(BASE * np.linspace(0.5, 1.5, T)[:, None], 0.0, 1.0)
     sol = benchmark.pedantic(dynamic_pricing, args=(C, PRICES, probs), rounds=3, iterations=1)
     assert sol.price_index.shape == (T, C + 1) and sol.objective > 0
+
+
+def test_dynamic_pricing_arbitrary_rows(benchmark):
+    # Every period its own price response: one envelope per period.
+    rng = np.random.default_rng(0)
+    probs = np.clip(BASE * rng.uniform(0.5, 1.5, (T, K)), 0.0, 1.0)
+    sol = benchmark.pedantic(dynamic_pricing, args=(C, PRICES, probs), rounds=3, iterations=1)
+    assert sol.objective > 0

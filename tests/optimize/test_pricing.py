@@ -101,3 +101,16 @@ def test_zero_capacity_and_validation():
         dynamic_pricing(3, [-1.0], [0.5])
     with pytest.raises(InputError, match="capacity"):
         dynamic_pricing(2.5, [1.0], [0.5])
+
+
+def test_scaled_rows_share_an_envelope_and_stay_exact():
+    # p[t] = arrival[t] · q: every row is a multiple of one, including a zero row.
+    rng = np.random.default_rng(7)
+    prices = np.array([120.0, 90.0, 70.0, 50.0, 30.0])
+    q = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
+    arrival = rng.uniform(0.0, 1.0, 40)
+    arrival[10] = 0.0
+    probs = arrival[:, None] * q
+    value, _ = _brute(12, prices, probs)
+    sol = dynamic_pricing(12, prices, probs)
+    np.testing.assert_allclose(sol.value, value, rtol=1e-12, atol=1e-9)

@@ -33,6 +33,9 @@ __all__ = ["PricingSolution", "dynamic_pricing"]
 
 # Line pairs evaluated at once when building envelopes: bounds memory to ~32 MB.
 _PAIR_BLOCK = 4_000_000
+# Normalized rows of purchase_probs closer than this (absolute, rows peak at 1) share an
+# envelope.
+_SAME_ROW_RTOL = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,12 +203,17 @@ def dynamic_pricing(capacity: int, prices: ArrayLike, purchase_probs: ArrayLike)
     index = np.full((periods, cap + 1), -1, dtype=np.int32)
     if cap == 0 or periods == 0:
         return PricingSolution(value=value, price_index=index, prices=r)
-    # Stationary or piecewise-stationary horizons have few runs of equal rows: one envelope
-    # per run (comparing neighbours is O(T·K); np.unique(axis=0) would sort the rows).
-    changes = np.any(p[1:] != p[:-1], axis=1)
+    # The best price does not change when a period's row is scaled (p[t] = c_t · q, an
+    # arrival probability times purchase probabilities): normalize rows by their maximum,
+    # and let each run of equal normalized rows share one envelope (comparing neighbours is
+    # O(T·K); np.unique(axis=0) would sort the rows). Rows equal to 1e-12 relative count as
+    # equal: the envelope may then pick a price worth within that much of the best.
+    scale = p.max(axis=1)
+    norm = np.divide(p, scale[:, None], out=np.zeros_like(p), where=scale[:, None] > 0)
+    changes = np.any(np.abs(norm[1:] - norm[:-1]) > _SAME_ROW_RTOL, axis=1)
     inverse = np.concatenate([[0], np.cumsum(changes)])
     starts = np.concatenate([[0], np.flatnonzero(changes) + 1])
-    rows = p[starts]
+    rows = norm[starts]
     breaks, lines = _envelopes(rows, r)
     # Envelope lines' slopes and intercepts in envelope order, so each period only gathers.
     slope = np.take_along_axis(rows, lines, axis=1)
@@ -217,10 +225,11 @@ def dynamic_pricing(capacity: int, prices: ArrayLike, purchase_probs: ArrayLike)
         np.subtract(nxt[1:], nxt[:-1], out=delta)
         u = inverse[t]
         pos = np.searchsorted(breaks[u], delta, side="right") - 1
-        # V_t(x) = V_{t+1}(x) + p_k·price_k − p_k·ΔV_{t+1}(x) for the envelope line k.
+        # V_t(x) = V_{t+1}(x) + c_t (q_k·price_k − q_k·ΔV_{t+1}(x)) for the envelope line k.
         row = value[t, 1:]
         np.multiply(slope[u].take(pos), delta, out=row)
         np.subtract(icpt[u].take(pos), row, out=row)
+        row *= scale[t]
         row += nxt[1:]
         index[t, 1:] = lines32[u].take(pos)
     return PricingSolution(value=value, price_index=index, prices=r)
