@@ -6,6 +6,8 @@ when bid prices depend on time and capacity, :class:`DynamicBidPriceResult`
 (``.bid_prices_at(t, remaining)``); every accept decision goes through :func:`accepts`.
 """
 
+from ._cdlp import CDLPResult, cdlp
+from ._choice_dp import ChoiceDPSolution, ChoiceModel, all_offer_sets, single_leg_choice_dp
 from ._compare import LEG_METHODS, compare_single_leg
 from ._davn import DAVNResult, davn
 from ._decomposition import DecompositionResult, dp_decomposition
@@ -24,6 +26,7 @@ from ._lp import (
     shadow_prices,
 )
 from ._network_lp import RLP_SAMPLES, DLPResult, RLPResult, dlp, dlp_arrays, rlp
+from ._network_mr import FareAdjustedResult, fare_adjusted_bid_prices
 from ._network_pricing import NetworkPricingResult, network_pricing
 from ._overbooking import authorized_capacity, overbooking_costs, overbooking_limit
 from ._overbooking_variants import overbooking_limit_empirical, overbooking_limit_service
@@ -46,12 +49,16 @@ __all__ = [
     "RATE_REASONS",
     "RLP_SAMPLES",
     "BidPriceResult",
+    "CDLPResult",
+    "ChoiceDPSolution",
+    "ChoiceModel",
     "DAVNResult",
     "DLPResult",
     "DecompositionResult",
     "DynamicBidPriceResult",
     "DynamicSolution",
     "ExponentialResponse",
+    "FareAdjustedResult",
     "FareAdjustment",
     "GroupQuote",
     "GroupRequest",
@@ -66,9 +73,11 @@ __all__ = [
     "Solver",
     "WarmDLP",
     "accepts",
+    "all_offer_sets",
     "authorized_capacity",
     "available_solvers",
     "booking_limits",
+    "cdlp",
     "compare_single_leg",
     "davn",
     "demand_pmf",
@@ -81,6 +90,7 @@ __all__ = [
     "emsr_b",
     "emsr_b_mr",
     "expected_revenue",
+    "fare_adjusted_bid_prices",
     "fare_adjustment",
     "get_solver",
     "group_quote",
@@ -99,5 +109,6 @@ __all__ = [
     "recommend_rates",
     "rlp",
     "shadow_prices",
+    "single_leg_choice_dp",
     "single_leg_dp",
 ]
