@@ -165,10 +165,11 @@ def simulate(
     scenario : Scenario or path
         The scenario (or a file for :func:`~yieldopt.load_scenario`).
     policies : sequence of (str or PolicyFactory), optional
-        Policy names (``fcfs``, ``emsr-b``, ``davn``, ``dlp``, ``rlp``, ``dp-decomposition``,
-        ``dp``, ``hindsight``) or policy factories, in any mix; the scenario's list by
-        default. A factory is called as ``factory(model, seed)`` with the scenario's
-        :class:`~yieldopt.control.ControlModel` and must return a
+        Policy names (``fcfs``, ``emsr-b``, ``emsr-b-mr``, ``davn``, ``dlp``, ``rlp``,
+        ``dp-decomposition``, ``dp``, ``dynamic-pricing``, ``hindsight``) or policy
+        factories, in any mix; the scenario's list by default. A factory is called as
+        ``factory(model, seed)`` with the scenario's :class:`~yieldopt.control.ControlModel`
+        and must return a
         :class:`~yieldopt.control.Policy`: a ``Policy`` subclass itself, a module-level
         function or a :func:`functools.partial` of one (so that, with ``workers > 1``,
         it can be pickled to the worker processes; a cluster also takes lambdas).
