@@ -570,10 +570,15 @@ class ControlsOut(BaseModel):
 
 # ---------------------------------------------------------------------- price quotes
 class PriceQuoteIn(_In):
-    """Nights to price from a rate ladder (hotel networks of the daily cycle)."""
+    """Nights (``from``/``to``, hotel networks of the daily cycle) or one product to price."""
 
-    start: str = Field(alias="from", max_length=40, description="First night (ISO date).")
-    end: str = Field(alias="to", max_length=40, description="Last night (ISO date).")
+    start: str | None = Field(
+        default=None, alias="from", max_length=40, description="First night (ISO date)."
+    )
+    end: str | None = Field(
+        default=None, alias="to", max_length=40, description="Last night (ISO date)."
+    )
+    product: str | None = Field(default=None, max_length=200, description="A product id.")
     ladder: (
         Annotated[str, StringConstraints(max_length=2000)]
         | Annotated[list[Money], Field(min_length=1, max_length=1000)]
@@ -581,12 +586,22 @@ class PriceQuoteIn(_In):
     floor: Money | None = None
     ceiling: Money | None = None
 
+    @model_validator(mode="after")
+    def _one_target(self) -> PriceQuoteIn:
+        nights = self.start is not None or self.end is not None
+        if nights == (self.product is not None):
+            raise ValueError("give either from and to (nights) or product")
+        if nights and (self.start is None or self.end is None):
+            raise ValueError("from and to go together")
+        return self
+
 
 class PriceQuoteRow(BaseModel):
     """The recommended rate of one stay night (and room type), with the reason."""
 
-    night: str
+    night: str | None = None
     room_type: str | None = None
+    product: str | None = None
     recommended_rate: float
     reason: str = Field(
         description="demand, price_sensitivity, bid_price, max_step, floor or ceiling."

@@ -76,3 +76,31 @@ def test_price_quotes_errors(api):
     assert r.status_code == 404
     r = api.post("/v1/networks/city/price-quotes", json=body)
     assert r.status_code in (401, 403)
+
+
+def test_product_quote_covers_its_bid_prices(api):
+    _optimized(api)
+    ds = api.get("/v1/networks/city/decisions", headers=READ_H).json()
+    rungs = rate_ladder(LADDER)
+    for night, nxt in ((NIGHTS[0], NIGHTS[1]), (NIGHTS[5], NIGHTS[6])):
+        pid = f"{night}/2n"
+        r = api.post(
+            "/v1/networks/city/price-quotes",
+            json={"product": pid, "ladder": LADDER},
+            headers=READ_H,
+        )
+        assert r.status_code == 200, r.text
+        (q,) = r.json()["quotes"]
+        bid = ds["bid_prices"][f"night/{night}"] + ds["bid_prices"][f"night/{nxt}"]
+        assert q["product"] == pid and q["bid_price"] == pytest.approx(bid)
+        # The lowest rung at or above the bid prices (the bottom one when they are low).
+        want = rungs[min(int(np.searchsorted(rungs, bid - 1e-9)), rungs.size - 1)]
+        assert q["recommended_rate"] == want
+        assert q["reason"] == ("demand" if want == rungs[0] and bid <= rungs[0] else "bid_price")
+    bad = api.post(
+        "/v1/networks/city/price-quotes", json={"product": "zz", "ladder": LADDER}, headers=READ_H
+    )
+    assert bad.status_code == 422 and "product" in bad.text
+    both = {"product": f"{NIGHTS[0]}/1n", "from": NIGHTS[0], "to": NIGHTS[1], "ladder": LADDER}
+    r = api.post("/v1/networks/city/price-quotes", json=both, headers=READ_H)
+    assert r.status_code == 422
