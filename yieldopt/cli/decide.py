@@ -172,7 +172,9 @@ def _controls_frame(controls: pd.DataFrame) -> pd.DataFrame:
     from ..cycle import CONTROL_COLUMNS
 
     split = ["room_type"] if "room_type" in controls.columns else []
-    out = controls[["night", *split, *CONTROL_COLUMNS[1:]]].copy()
+    # Recommended rates only when decide was given --rates.
+    rates = [c for c in ("recommended_rate", "rate_reason") if c in controls.columns]
+    out = controls[["night", *split, *CONTROL_COLUMNS[1:], *rates]].copy()
     out["night"] = out["night"].dt.strftime("%Y-%m-%d")
     return out
 
@@ -232,12 +234,20 @@ def decide(
     ] = 1.0,
     sep: SepOpt = None,
     strict: StrictOpt = False,
+    rates: Annotated[
+        str | None,
+        typer.Option(
+            "--rates",
+            help="Rate ladder min:max:step (e.g. 80:300:5) or r1,r2,...: adds "
+            "recommended_rate and rate_reason per night.",
+        ),
+    ] = None,
 ) -> None:
     """Tonight's controls for every stay night from a reservation export, with the report.
 
     Writes controls.csv (one row per night: capacity, on the books, forecast, bid
-    price, authorized, MinLOS, closed to arrival), controls.json, data_quality.csv and
-    report.html into --out.
+    price, authorized, MinLOS, closed to arrival; with --rates also the recommended
+    rate and its reason), controls.json, data_quality.csv and report.html into --out.
     """
     from ..cycle import nightly_controls
     from ..segments import reservation_values
@@ -262,9 +272,10 @@ def decide(
                     horizon=horizon,
                     method=method,
                     segments=None if crm is None else crm.records,
+                    rate_ladder=rates,
                 )
             except InputError as exc:
-                raise _as_option(exc) from None
+                raise _as_option(exc, {"ladder": "--rates"}) from None
     except YieldoptError as exc:
         raise fail(exc) from None
 
