@@ -169,7 +169,8 @@ def test_hindsight_bounds_every_policy_when_customers_choose(tmp, model):
     cm = ControlModel.from_scenario(sc)
     paths = draw_paths(cm, np.arange(15), seed=3)
     best = hindsight(cm, paths)
-    for name in ("fcfs", "emsr-b", "emsr-b-mr", "dlp", "davn", "dp"):
+    names = ["fcfs", "emsr-b", "emsr-b-mr", "dlp", "davn", "dp", "dynamic-pricing"]
+    for name in names + (["cdlp"] if model == "mnl" else []):
         out = play(make_policy(name, cm), cm, paths, np.array([0.0, 0.5]))
         assert np.all(best.revenue >= out.revenue - 1e-6), name
 
@@ -205,3 +206,20 @@ def test_dynamic_pricing_with_one_wtp_customer_uses_the_price_ladder_dp(tmp):
     out = play(make_policy("dynamic-pricing", model), model, paths, np.array([0.0]))
     fcfs = play(make_policy("fcfs", model), model, paths, np.array([0.0]))
     assert out.revenue.mean() > fcfs.revenue.mean()  # scarce units: post the high price
+
+
+def test_cdlp_refuses_buy_down_and_matches_dlp_on_independent_demand(tmp):
+    sc = sell_up(tmp, capacity=10)
+    with pytest.raises(yo.InputError) as err:
+        make_policy("cdlp", ControlModel.from_scenario(sc)).reset(np.arange(1))
+    assert err.value.field == "policy"
+    # One product per stream: CDLP is the DLP (customers buy what is open), same objective.
+    from tests.simulate.cases import two_leg
+
+    model = ControlModel.from_scenario(two_leg(tmp))
+    policy = make_policy("cdlp", model)
+    policy.reset(np.arange(2))
+    lp = yo.dlp(model.network, model.product_demand(0.0), capacity=model.authorized)
+    # Time-sharing offer sets of single-product segments sells any x_j <= d_j: the DLP.
+    assert policy.objective == pytest.approx(lp.objective, rel=1e-6)
+    assert policy.objective < sum(model.values * model.product_demand(0.0))  # capacity binds

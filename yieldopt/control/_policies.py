@@ -28,6 +28,7 @@ from ..optimize import (
     RLP_SAMPLES,
     WarmDLP,
     accepts,
+    cdlp,
     davn,
     dp_decomposition,
     dynamic_pricing,
@@ -403,6 +404,75 @@ def _nest_dp(capacity: int, q: NDArray[np.float64], r: NDArray[np.float64]) -> N
     return best
 
 
+class ChoiceBidPrices(Policy):
+    """Bid prices from the choice-based deterministic LP (CDLP), re-solved on remaining capacity.
+
+    Every customer stream is an MNL segment (share: its remaining expected requests)
+    over the products of its choice set: the scenario's ``[choice] model = "mnl"``
+    weights, or, for independent demand (one product per stream), weight 1 with a
+    vanishing no-purchase weight (the customer buys the product when it is open).
+    Buy-down and WTP streams choosing among several products are not MNL and are refused.
+    Accept ``j`` iff ``v_j >= Σ π_i`` (:func:`~yieldopt.control.accepts`).
+    """
+
+    name = PolicyName.CDLP
+    # No-purchase weight standing in for "always buys if open" (yieldopt.choice.MNL needs > 0).
+    tiny = 1e-9
+
+    def reset(self, path_ids):
+        from ..choice import MNL  # the choice layer sits below optimize; imported when used
+
+        m = self.model
+        cs = m.customers
+        cm = cs.choice_matrix
+        chooser = cs.chooser
+        if chooser.model != "mnl" and cm.shape[1] > 1:
+            raise InputError(
+                "policy",
+                "'cdlp' needs MNL customers ([choice] model = \"mnl\") or one product per stream",
+            )
+        k = cm.shape[0]
+        weights = np.zeros((k, m.n_products))
+        rows = np.repeat(np.arange(k), cm.shape[1])
+        cols = cm.ravel()
+        ok = cols >= 0
+        if chooser.model == "mnl":
+            w = chooser._weights(np.arange(k)).ravel()
+            v0 = np.maximum(chooser.no_purchase, self.tiny)
+        else:
+            w = np.ones(cols.size)
+            v0 = np.full(k, self.tiny)
+        weights[rows[ok], cols[ok]] = w[ok]
+        self._weights, self._v0, self._mnl = weights, v0, MNL
+        top = np.array([c[-1] for c in cs.choice_sets])
+        self._belief = m.belief[top]
+        self.objective = 0.0  # CDLP value at the opening (money), set by _prices
+        first = self._prices(m.authorized, 0.0)
+        self.bid = np.tile(np.append(first, 0.0), (len(path_ids), 1))
+
+    def _prices(self, capacity, frac) -> NDArray[np.float64]:
+        mean = self.model.customers.remaining_mean(frac) * self._belief
+        total = float(mean.sum())
+        if total <= 0:
+            return np.zeros(self.model.n_resources)
+        live = mean > 0
+        choice = self._mnl(self._weights[live], self._v0[live], mean[live] / total)
+        res = cdlp(self.model.network, total, 1.0, choice, capacity=capacity)
+        if frac == 0.0:
+            self.objective = res.objective
+        return res.bid_prices.to_numpy()
+
+    def reoptimize(self, rows, frac, remaining):
+        m = self.model.n_resources
+        for r, rem in zip(rows, remaining, strict=True):
+            self.bid[r, :m] = self._prices(rem[:m], frac)
+
+    def accept(self, rows, products, periods, remaining):
+        res = self.model.product_resources[products]
+        total = self.bid[rows[:, None], res].sum(axis=1)
+        return accepts(self.model.values[products], total)
+
+
 #: Policy classes by name; every :class:`~yieldopt.model.PolicyName` but ``hindsight``.
 POLICIES: dict[str, Callable[..., Policy]] = {
     p.name: p
@@ -416,6 +486,7 @@ POLICIES: dict[str, Callable[..., Policy]] = {
         SingleResourceDP,
         LegEMSRbMR,
         DynamicPricing,
+        ChoiceBidPrices,
     )
 }
 

@@ -76,6 +76,7 @@ class PolicyName(StrEnum):
     DP = "dp"
     EMSR_B_MR = "emsr-b-mr"
     DYNAMIC_PRICING = "dynamic-pricing"
+    CDLP = "cdlp"
     HINDSIGHT = "hindsight"
 
 
