@@ -255,6 +255,9 @@ def test_errors_name_the_field(api):
     assert r.status_code == 422 and r.json()["field"] == "body"
     r = api.post(url, content=b"a,b\n1,2\n", headers={**ADMIN_H, "Content-Type": "text/csv"})
     assert r.status_code == 422 and r.json()["field"] == "body"
+    # A body whose delimiter cannot be told (csv.Error in the sniffer) is bad input, not a 500.
+    r = api.post(url, content=b"\n\n", headers={**ADMIN_H, "Content-Type": "text/csv"})
+    assert r.status_code == 422 and r.json()["field"] == "body"
     r = api.post(url, content=b"x", headers={**ADMIN_H, "Content-Type": "text/plain"})
     assert r.status_code == 415
 

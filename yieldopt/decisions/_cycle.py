@@ -42,6 +42,7 @@ Choices, stated once:
 
 from __future__ import annotations
 
+import csv as csv_module
 import datetime as dt
 import re
 import tempfile
@@ -347,7 +348,11 @@ def import_reservations(
             path = Path(tmp) / "export.csv"
             path.write_bytes(csv)
             if mapping is None:
-                head = pd.read_csv(path, nrows=0, sep=None, engine="python")
+                try:
+                    head = pd.read_csv(path, nrows=0, sep=None, engine="python")
+                except (csv_module.Error, ValueError, UnicodeDecodeError) as exc:
+                    # An undetectable delimiter is bad input (csv.Error is no ValueError).
+                    raise InputError("body", f"not a readable CSV export: {exc}") from None
                 chosen: str | ExportMapping = _contract_mapping([str(c) for c in head.columns])
             else:
                 chosen = mapping
