@@ -55,7 +55,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from ..cycle import MAX_HORIZON, forecast_nights, nightly_controls
+from ..cycle import CONTROL_COLUMNS, MAX_HORIZON, forecast_nights, nightly_controls
 from ..errors import ConflictError, InputError
 from ..ingest import (
     OPTIONAL_COLUMNS,
@@ -84,19 +84,9 @@ __all__ = [
     "night_layout",
 ]
 
-#: Columns of :func:`night_controls` (``room_type`` after ``night`` with room types).
-CONTROLS_COLUMNS = (
-    "night",
-    "capacity",
-    "on_the_books",
-    "forecast_remaining",
-    "forecast_remaining_std",
-    "forecast_occupancy",
-    "bid_price",
-    "authorized",
-    "min_los",
-    "closed_to_arrival",
-)
+#: Columns of :func:`night_controls` (``room_type`` after ``night`` with room types): the
+#: cycle's, so the API and ``yieldopt decide`` write the same table.
+CONTROLS_COLUMNS = CONTROL_COLUMNS
 #: Most nights :func:`night_controls` returns at once.
 MAX_CONTROL_NIGHTS = 365
 #: Most bytes a gzip-compressed CSV upload may inflate to (a bound on zip bombs).

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from ..ingest import RESERVATION_COLUMNS
 from ..model import BookingStatus
 from ._queries import booking_from_row, load_forecast, load_head, load_inventory, load_network
 from ._records import Booking, utc_now
@@ -29,22 +30,9 @@ from ._store_decisions import OptimizationInputs
 
 __all__ = ["RESERVATION_FIELDS", "CycleInputs", "ReservationsMixin"]
 
-#: Columns of a stored reservation record besides ``extra`` (the contract's required ones).
-RESERVATION_FIELDS = (
-    "reservation_id",
-    "property",
-    "arrival",
-    "departure",
-    "nights",
-    "room_type",
-    "segment",
-    "booked_at",
-    "status",
-    "cancelled_at",
-    "rooms",
-    "rate",
-    "guests",
-)
+#: Columns of a stored reservation record besides ``extra``: the contract's required ones,
+#: defined once in :mod:`yieldopt.ingest`.
+RESERVATION_FIELDS = RESERVATION_COLUMNS
 _CHUNK = 500  # ids per IN (...) list
 
 
