@@ -8,25 +8,11 @@ import yieldopt as yo
 from tests.simulate.cases import one_leg, two_leg
 from yieldopt.control import POLICIES, ControlModel, make_policy
 from yieldopt.simulate import draw_paths, hindsight, play, simulate
-from yieldopt.testing import check_policy
+from yieldopt.testing import OVERBOOKING, check_policy
 
 SEQUENTIAL = sorted(POLICIES)
 SINGLE = ("dp", "dynamic-pricing")
 NETWORK = [p for p in SEQUENTIAL if p not in SINGLE]
-
-OVERBOOKING = """
-[[segments]]
-id = "biz"
-show_prob = 0.75
-cancel_prob = 0.2
-future_value = 40
-ancillary = 25
-[overbooking]
-denied_cost = 350
-spoilage_cost = 150
-show_prob = 0.8
-cancel_prob = 0.1
-"""
 
 
 @pytest.fixture(scope="module")
