@@ -60,16 +60,17 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from .._table import DateLike, parse_day
 from ..errors import InputError
 from ..ingest import validate_reservations
-from ._values import SEGMENT_VALUE_COLUMNS, segment_records, segment_values
+from ._ancillary import DEFAULT_ANCILLARY_RATES, AncillaryRate, _number, _positive, _rates
+from ._reservation_guests import _by_guest_id, _by_repeat_share, _note
+from ._values import SEGMENT_VALUE_COLUMNS, segment_records
 
 __all__ = [
     "DEFAULT_ANCILLARY_RATES",
@@ -78,65 +79,8 @@ __all__ = [
     "reservation_values",
 ]
 
-Basis = Literal["stay", "night", "room_night", "guest_night"]
-_BASES: tuple[str, ...] = get_args(Basis)
-_BASIS_WORDS = {
-    "stay": "per stay",
-    "night": "per night",
-    "room_night": "per room-night",
-    "guest_night": "per guest-night",
-}
 _ANON = "anon:"  # prefix of the pseudonymous ids of stays not valued per guest
 _SEP = "/"  # joins the labels of several segment_by columns
-
-
-@dataclass(frozen=True)
-class AncillaryRate:
-    """What one unit of an ``ancillary_*`` column is worth.
-
-    Parameters
-    ----------
-    amount : float
-        Money per unit of the column's value (e.g. per board indicator, per parking
-        space), per ``per``; finite, >= 0.
-    per : {"stay", "night", "room_night", "guest_night"}
-        What the amount is charged for: once per stay, per night, per room-night
-        (``nights * rooms``) or per guest-night (``nights * guests``; board is sold
-        per person). A day-use stay counts as one night.
-    """
-
-    amount: float
-    per: Basis = "stay"
-
-    def money(
-        self,
-        value: NDArray[np.float64],
-        nights: NDArray[np.float64],
-        rooms: NDArray[np.float64],
-        guests: NDArray[np.float64],
-    ) -> NDArray[np.float64]:
-        """Money of a column's values, shape (n,), given the stays' nights, rooms, guests."""
-        if self.per == "night":
-            value = value * nights
-        elif self.per == "room_night":
-            value = value * nights * rooms
-        elif self.per == "guest_night":
-            value = value * nights * guests
-        return self.amount * value
-
-    def describe(self) -> str:
-        """Say the rate in words, e.g. ``"10 per guest-night"``."""
-        return f"{self.amount:g} {_BASIS_WORDS[self.per]}"
-
-
-DEFAULT_ANCILLARY_RATES: Mapping[str, AncillaryRate] = {
-    "ancillary_meal": AncillaryRate(0.0, "guest_night"),
-    "ancillary_parking": AncillaryRate(0.0, "night"),
-}
-"""Prices of the ``hotel-booking-demand`` mapping's indicator columns without
-``ancillary_rates``: board (0/1) per guest-night and parking spaces (a count) per
-night, both 0 because the export prices neither. Any other ``ancillary_*`` column is
-money per reservation (``AncillaryRate(1.0, "stay")``)."""
 
 
 @dataclass(frozen=True)
@@ -181,43 +125,6 @@ class ReservationValues:
     def records(self) -> list[dict[str, Any]]:
         """The network model's segment records (see :func:`segment_records`)."""
         return segment_records(self.values)
-
-
-def _rates(
-    given: Mapping[str, AncillaryRate | float] | None, columns: Sequence[str]
-) -> dict[str, AncillaryRate]:
-    """Price every ancillary column present: as given, by default, or as money per stay."""
-    merged: dict[str, AncillaryRate | float] = dict(DEFAULT_ANCILLARY_RATES)
-    for name, rate in (given or {}).items():
-        if name not in columns:
-            raise InputError(
-                f"ancillary_rates[{name!r}]",
-                "no such ancillary column in the reservations "
-                f"(present: {', '.join(columns) or 'none'})",
-            )
-        merged[name] = rate
-    out: dict[str, AncillaryRate] = {}
-    for name in columns:
-        rate = merged.get(name, AncillaryRate(1.0, "stay"))
-        if not isinstance(rate, AncillaryRate):
-            rate = AncillaryRate(_number(f"ancillary_rates[{name!r}]", rate), "stay")
-        _number(f"ancillary_rates[{name!r}].amount", rate.amount)
-        if rate.per not in _BASES:
-            raise InputError(
-                f"ancillary_rates[{name!r}].per", f"must be one of {', '.join(_BASES)}"
-            )
-        out[name] = rate
-    return out
-
-
-def _number(field: str, value: object) -> float:
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(field, f"must be a number, got {value!r}") from None
-    if not np.isfinite(v) or v < 0:
-        raise InputError(field, f"must be a finite number >= 0, got {value!r}")
-    return v
 
 
 def _labels(res: pd.DataFrame, segment_by: str | Sequence[str]) -> pd.Series:
@@ -497,108 +404,3 @@ def reservation_values(
         as_of=np.datetime64(end, "D"),
         note=note,
     )
-
-
-def _positive(field: str, value: float) -> float:
-    v = _number(field, value)
-    if v == 0:
-        raise InputError(field, f"must be > 0, got {value!r}")
-    return v
-
-
-def _by_guest_id(
-    tx: pd.DataFrame, segments: pd.Index, horizon: int, discount_rate: float, end: np.datetime64
-) -> pd.DataFrame:
-    """Guest-level columns from :func:`segment_values` on the valued guests' stays.
-
-    Segments without a valued guest get the retention pooled over all valued guests
-    (what :func:`segment_values` gives a segment without base customers).
-    """
-    if len(tx) == 0:
-        return pd.DataFrame()
-    cols = ["customers", "active_customers", "bookings_per_customer", "base_customers"]
-    cols += ["retention", "retention_horizon_days"]
-    v = segment_values(tx, horizon_days=horizon, discount_rate=discount_rate, as_of=end)[cols]
-    missing = segments.difference(v.index)
-    if len(missing):
-        with warnings.catch_warnings():  # the same horizon warning was just given
-            warnings.simplefilter("ignore", UserWarning)
-            pooled = segment_values(
-                tx.assign(segment="all"),
-                horizon_days=horizon,
-                discount_rate=discount_rate,
-                as_of=end,
-            )["retention"].iloc[0]
-        v = v.reindex(v.index.union(missing))
-        v.loc[missing, "retention"] = pooled
-        v["retention_horizon_days"] = v["retention_horizon_days"].ffill().bfill()
-    return v
-
-
-def _by_repeat_share(
-    tx: pd.DataFrame,
-    valued: np.ndarray,
-    repeat: Any,
-    segments: pd.Index,
-    horizon: int,
-    end: np.datetime64,
-) -> pd.DataFrame:
-    """Guest-level columns from the ``is_repeat`` share of each segment's valued stays.
-
-    Every valued stay is one guest (nothing links two stays): ``customers`` and
-    ``base_customers`` are valued stays, ``active_customers`` those of the last
-    horizon, ``bookings_per_customer`` 1 where a segment has an active guest.
-    """
-    if not valued.any():
-        return pd.DataFrame()
-    seg = tx["segment"][valued]
-    back = pd.Series(repeat, dtype="boolean")[valued].to_numpy(dtype=bool)
-    recent = tx["date"][valued].to_numpy().astype("datetime64[D]") > end - np.timedelta64(
-        horizon, "D"
-    )
-    frame = pd.DataFrame({"segment": seg.to_numpy(), "back": back, "recent": recent})
-    g = frame.groupby("segment", sort=True)
-    out = pd.DataFrame({"customers": g.size(), "base_customers": g.size()})
-    out["active_customers"] = g["recent"].sum()
-    out["bookings_per_customer"] = (out["active_customers"] > 0).astype(np.float64)
-    out["retention"] = g["back"].mean()
-    out = out.reindex(out.index.union(segments))
-    out["retention"] = out["retention"].fillna(float(back.mean()))
-    return out
-
-
-def _note(
-    *,
-    n: int,
-    no_shows: int,
-    no_show_nights: int,
-    end: np.datetime64,
-    valued: int,
-    counted: int,
-    refused: int,
-    method: str,
-    rates: Mapping[str, AncillaryRate],
-    given: set[str],
-    cost: float,
-) -> str:
-    """Write the report's paragraph on where the segment values come from."""
-    ns = f", {no_shows:,} of them no-shows paying {no_show_nights} night(s)" if no_shows else ""
-    parts = [
-        f"Segment values from {n:,} stays up to {np.datetime64(end, 'D')}{ns}.",
-        f"{valued:,} guests valued, {counted:,} only counted in the segment aggregates"
-        + (f" ({refused:,} stays of guests who did not consent)." if refused else "."),
-        {
-            "customer_id": "Retention from guest ids (returns in the next horizon).",
-            "is_repeat": "Retention from the share of repeat guests per segment "
-            "(no guest ids; each stay counts as one guest).",
-            "none": "Retention unknown: no guest ids and no usable repeat-guest history.",
-        }[method],
-    ]
-    if rates:
-        priced = ", ".join(
-            f"{col} {rate.describe()}" + ("" if col in given or rate.amount else " (unpriced)")
-            for col, rate in rates.items()
-        )
-        parts.append(f"Ancillaries: {priced}.")
-    parts.append(f"Cost to serve {cost:g} per room-night.")
-    return " ".join(parts)
