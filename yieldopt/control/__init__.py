@@ -14,8 +14,9 @@
 from ..optimize import ACCEPT_RTOL, accepts
 from ._compiled import Assessment, Controls, Decision, resource_order
 from ._model import ControlModel
-from ._policies import POLICIES, Policy, make_policy
+from ._policies import Policy
 from ._records import BookingRequest, DecisionSet, Forecast
+from ._registry import POLICIES, make_policy
 
 __all__ = [
     "ACCEPT_RTOL",

@@ -17,9 +17,9 @@ from ._controls import (
     NightlyControls,
     controls_from,
     nightly_controls,
-    quote_group_for,
 )
 from ._forecast import DEFAULT_MAX_LOS, MAX_HORIZON, NightForecast, forecast_nights
+from ._group_quote import quote_group_for
 from ._hotel import fullest_night, property_from_reservations
 from ._state import Rates, known_as_of
 

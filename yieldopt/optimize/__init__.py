@@ -20,7 +20,6 @@ from ._lp import (
     LinearProgram,
     LPSolution,
     Solver,
-    WarmDLP,
     available_solvers,
     get_solver,
     shadow_prices,
@@ -42,6 +41,7 @@ from ._static import (
     expected_revenue,
     optimal_protection_levels,
 )
+from ._warm_dlp import WarmDLP
 
 __all__ = [
     "ACCEPT_RTOL",
