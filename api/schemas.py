@@ -30,6 +30,8 @@ from .schemas_cycle import (
 )
 
 __all__ = [
+    "MAX_MONEY",
+    "MAX_UNITS",
     "BookingIn",
     "BookingList",
     "BookingOut",
@@ -45,24 +47,18 @@ __all__ = [
     "InventoryOut",
     "NetworkIn",
     "NetworkOut",
+    "NightControlOut",
     "OptimizationIn",
     "OptimizationOut",
+    "PriceQuoteIn",
+    "PriceQuoteOut",
+    "PriceQuoteRow",
     "Problem",
+    "QualityRow",
     "RequestIn",
     "ReservationIn",
     "ReservationsIn",
 ]
-
-# Re-exported (routers import every body from here): the cycle's, and the bounds.
-_REEXPORTS = (
-    MAX_MONEY,
-    MAX_UNITS,
-    NightControlOut,
-    PriceQuoteIn,
-    PriceQuoteOut,
-    PriceQuoteRow,
-    QualityRow,
-)
 
 
 # ---------------------------------------------------------------------- networks
