@@ -24,9 +24,10 @@ from yieldopt.store import Store
 from .dependencies import BEARER_SCHEME, HeavyWork
 from .errors import PROBLEM, install_handlers
 from .middleware import BodyLimit, EdgeHeaders, Guard
-from .routers import bookings, cycle, decisions, health, networks, pricing
+from .routers import bookings, cycle, decisions, health, networks, overrides, pricing
 from .security import FailureThrottle, KeyRing
 from .settings import Settings
+from .workspace import install_workspace
 
 __all__ = ["create_app"]
 
@@ -115,6 +116,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         app.include_router(module.router)
     app.include_router(cycle.router)
     app.include_router(pricing.router)
+    app.include_router(overrides.router)
+    install_workspace(app)
     _docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,5 +1,5 @@
-"""The service's routers: health, networks and forecasts, decisions, bookings."""
+"""The service's routers: health, networks and forecasts, decisions, bookings, overrides."""
 
-from . import bookings, decisions, health, networks
+from . import bookings, decisions, health, networks, overrides
 
-__all__ = ["bookings", "decisions", "health", "networks"]
+__all__ = ["bookings", "decisions", "health", "networks", "overrides"]
