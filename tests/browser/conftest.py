@@ -119,14 +119,19 @@ def horizontal_overflow(driver: Any) -> list[str]:
         const out = [];
         if (document.documentElement.scrollWidth > vw + 1)
           out.push('page scrollWidth ' + document.documentElement.scrollWidth + ' > ' + vw);
-        const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
-            const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; }
-          return false; };
+        const scrolls = el => {
+          for (let p = el.parentElement; p; p = p.parentElement) {
+            const o = getComputedStyle(p).overflowX;
+            if (o === 'auto' || o === 'scroll') return true;
+          }
+          return false;
+        };
         for (const el of document.body.querySelectorAll('*')) {
           const r = el.getBoundingClientRect();
           if (r.width > 0 && r.right > vw + 1 && !scrolls(el)) {
-            const id = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-              (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
+            const cls = typeof el.className === 'string' && el.className
+              ? '.' + el.className.split(' ').join('.') : '';
+            const id = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + cls;
             out.push(id + ' right=' + Math.round(r.right));
             if (out.length > 10) break;
           }
