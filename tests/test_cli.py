@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -254,3 +255,25 @@ def test_simulate_and_run_check_out_before_the_work(tmp_path, monkeypatch):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert "--out" in result.stderr and needle in result.stderr, result.stderr
+
+
+def test_forecast_says_how_many_dates_it_shows_and_totals_all(tmp_path):
+    out = tmp_path / "fc.csv"
+    args = ["forecast", str(ROOT / "scenarios/data/history.csv"), "--horizon", "28"]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "14 of 28 shown" in result.stdout
+    assert "total, all 28 dates" in result.stdout
+    assert "--rows 28 shows every date" in result.stdout
+    # The total row sums every one of the 28 dates (not the 14 shown): check against
+    # the written forecast, summed over all its buckets and dates.
+    fc = pd.read_csv(out)
+    assert fc["ds"].nunique() == 28
+    total_line = next(line for line in result.stdout.splitlines() if "total, all" in line)
+    cells = [float(c) for c in total_line.strip("│ ").split("│")[1:]]
+    expected = fc.groupby("unique_id")["mean"].sum().sort_index()
+    assert cells == pytest.approx(expected.round(1).tolist(), abs=0.051)
+    # Every date shown: no "of N shown", the caption disappears.
+    every = runner.invoke(app, [*args, "--rows", "28"])
+    assert "all 28 dates" in every.stdout and "shown" not in every.stdout
+    assert "shows every date" not in every.stdout

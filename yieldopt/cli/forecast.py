@@ -69,7 +69,12 @@ def forecast(
         Path | None,
         typer.Option(help="Write the forecast (or backtest detail) to .csv or .parquet."),
     ] = None,
-    rows: Annotated[int, typer.Option(help="Service dates shown in the table.")] = 14,
+    rows: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Service dates shown in the table (the total row sums all of them)."
+        ),
+    ] = 14,
 ) -> None:
     """Forecast remaining demand per product, service date and days-before bucket."""
     from datetime import timedelta
@@ -125,17 +130,30 @@ def forecast(
     day = (first["ds"] - timedelta(days=int(first["days_before"]))).date()
     wide = total_demand(fc).pivot(index="ds", columns="unique_id")
     products = list(wide["mean"].columns)
-    console.print(f"Remaining demand as of {day}, {method.value} (mean ± std, units)")
-    table = Table()
+    n_dates = len(wide)
+    shown = wide.head(rows)
+    # The total row always sums every date, so say when the table shows fewer than that.
+    count = f"all {n_dates} dates" if len(shown) == n_dates else f"{len(shown)} of {n_dates} shown"
+    console.print(
+        f"Remaining demand as of {day}, {method.value} (mean ± std, units; service dates: {count})"
+    )
+    table = Table(
+        caption=None if len(shown) == n_dates else f"--rows {n_dates} shows every date",
+        caption_justify="left",
+    )
     table.add_column("service date")
     for p in products:
         table.add_column(str(p), justify="right")
-    for ds, r in wide.head(rows).iterrows():
+    for ds, r in shown.iterrows():
         table.add_row(
             f"{ds:%a %Y-%m-%d}",
             *(f"{r[('mean', p)]:.1f} ± {r[('std', p)]:.1f}" for p in products),
         )
-    table.add_row("all dates", *(f"{wide[('mean', p)].sum():.1f}" for p in products), style="bold")
+    table.add_row(
+        f"total, all {n_dates} dates",
+        *(f"{wide[('mean', p)].sum():.1f}" for p in products),
+        style="bold",
+    )
     console.print(table)
     if out is not None:
         write_frame(fc, out)
