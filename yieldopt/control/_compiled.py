@@ -12,12 +12,14 @@ the same request identically.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..errors import InputError
 from ..model import ControlKind, Network, Reason
 from ..optimize import accepts
+from ._overrides import expiry_time
 from ._records import BookingRequest, DecisionSet
 
 __all__ = ["Assessment", "Controls", "Decision", "resource_order"]
@@ -66,6 +68,9 @@ class Assessment:
     price_ok : bool
         Whether the bid-price rule (if it applies) accepts it:
         :func:`~yieldopt.control.accepts` ``(value, bid_price_total)``.
+    closed : bool
+        Whether one of its resources is closed by an override (it is not sold,
+        whatever its value).
     """
 
     product: str
@@ -78,6 +83,7 @@ class Assessment:
     resources: tuple[int, ...]
     limits: tuple[int | None, ...]
     price_ok: bool
+    closed: bool = False
 
     @property
     def margin(self) -> float:
@@ -94,7 +100,8 @@ class Decision:
     accepted : bool
         Accept or reject.
     reason : Reason
-        ``"accepted"``, ``"bid_price"`` (value below the bid-price total),
+        ``"accepted"``, ``"closed"`` (a resource is closed by an override),
+        ``"bid_price"`` (value below the bid-price total),
         ``"booking_limit"`` (a nested limit is reached) or ``"unavailable"`` (not enough
         authorized capacity left on a resource).
     assessment : Assessment
@@ -114,6 +121,10 @@ class Controls:
     """A network's current controls, compiled for fast decisions.
 
     Build with :meth:`compile`; attributes are per product in network order.
+    ``closed`` marks products using a resource closed by an override; ``price_rule``
+    those the bid-price test applies to (every product under bid-price control, and
+    under any control those using a resource whose bid price is overridden);
+    ``expires_at`` is the earliest expiry of the overrides compiled in (Unix seconds).
     """
 
     network_id: str
@@ -129,6 +140,15 @@ class Controls:
     route_bid: tuple[float, ...]
     limits: tuple[tuple[int | None, ...], ...]
     incarnation: str = ""
+    closed: tuple[bool, ...] = ()
+    price_rule: tuple[bool, ...] = ()
+    expires_at: float | None = None
+
+    def expired(self, now: float | None = None) -> bool:
+        """Whether an override compiled in has expired (``now``: Unix seconds)."""
+        if self.expires_at is None:
+            return False
+        return (time.time() if now is None else now) >= self.expires_at
 
     @property
     def key(self) -> tuple[str, int, int]:
@@ -164,11 +184,18 @@ class Controls:
         bid = dict.fromkeys(ids, 0.0)
         limits: dict[str, dict[str, int]] = {}
         control, version = ControlKind.FCFS, 0
+        closed: frozenset[str] = frozenset()
+        priced: set[str] = set()
+        expires: float | None = None
         if decisions is not None:
             control, version = ControlKind(decisions.control), decisions.version
             bid.update({k: float(v) for k, v in decisions.bid_prices.items() if k in bid})
             limits = decisions.booking_limits
-        uses, route, lim = [], [], []
+            closed = decisions.closed
+            priced = {o["resource"] for o in decisions.overrides if o.get("bid_price") is not None}
+            expires = expiry_time(decisions.expires_at)
+        every = control == ControlKind.BID_PRICE
+        uses, route, lim, shut, rule = [], [], [], [], []
         for p in network.products:
             # The store's lock order, shared with cancellations and admin writes (no deadlocks).
             order = tuple(network.resource_index[r] for r in resource_order(p.resources))
@@ -176,6 +203,8 @@ class Controls:
             route.append(math.fsum(bid[ids[i]] for i in order))
             own = limits.get(p.id, {})
             lim.append(tuple(_limit(own.get(ids[i])) for i in order))
+            shut.append(any(ids[i] in closed for i in order))
+            rule.append(every or any(ids[i] in priced for i in order))
         return cls(
             network_id=network_id,
             network_revision=network_revision,
@@ -190,6 +219,9 @@ class Controls:
             route_bid=tuple(route),
             limits=tuple(lim),
             incarnation=incarnation,
+            closed=tuple(shut),
+            price_rule=tuple(rule),
+            expires_at=expires,
         )
 
     def assess(self, request: BookingRequest) -> Assessment:
@@ -223,7 +255,8 @@ class Controls:
         price = self.prices[j] if request.price is None else float(request.price)
         value = q * (price + adjust)
         bid = q * self.route_bid[j]
-        ok = self.control != ControlKind.BID_PRICE or accepts(value, bid)
+        rule = self.price_rule[j] if self.price_rule else self.control == ControlKind.BID_PRICE
+        ok = not rule or accepts(value, bid)
         return Assessment(
             product=request.product,
             index=j,
@@ -235,6 +268,7 @@ class Controls:
             resources=self.uses[j],
             limits=self.limits[j],
             price_ok=ok,
+            closed=bool(self.closed[j]) if self.closed else False,
         )
 
     def decide(
@@ -252,12 +286,16 @@ class Controls:
         Returns
         -------
         Decision
-            The bid-price rule is checked first, then availability on every resource,
-            then the nested limits — the order bookings use.
+            A closed resource is checked first, then the bid-price rule, then
+            availability on every resource, then the nested limits — the order
+            bookings use.
         """
         a = self.assess(request)
-        reason = Reason.ACCEPTED if a.price_ok else Reason.BID_PRICE
-        if a.price_ok:
+        if a.closed:
+            reason = Reason.CLOSED
+        else:
+            reason = Reason.ACCEPTED if a.price_ok else Reason.BID_PRICE
+        if reason == Reason.ACCEPTED:
             for i, limit in zip(a.resources, a.limits, strict=True):
                 after = sold[i] + a.quantity
                 if after > authorized[i]:

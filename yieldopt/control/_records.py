@@ -11,9 +11,15 @@ import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import InputError
+
+
+def _instant(text: str) -> float:
+    t = datetime.fromisoformat(text)
+    return (t if t.tzinfo is not None else t.replace(tzinfo=UTC)).timestamp()
 
 __all__ = ["BookingRequest", "DecisionSet", "Forecast"]
 
@@ -96,7 +102,14 @@ class DecisionSet:
     min_los : list of dict or None
         Hotel networks: ``arrival`` and ``min_los`` (``None``: closed to arrival).
     params : dict
-        The optimization request (method, overbooking parameters, …).
+        The optimization request (method, overbooking parameters, …); a set published
+        because overrides changed has ``params["source"] == "override"``.
+    overrides : list of dict
+        The overrides in force in this version (:class:`~yieldopt.control.Override`
+        records); ``bid_prices`` and ``authorized`` already include them.
+    optimized : dict or None
+        ``{"bid_prices", "authorized"}`` as the optimizer left them, before overrides;
+        ``None`` when no override applies.
     """
 
     network: str
@@ -114,6 +127,19 @@ class DecisionSet:
     los: list[dict[str, Any]] | None = None
     min_los: list[dict[str, Any]] | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    overrides: list[dict[str, Any]] = field(default_factory=list)
+    optimized: dict[str, Any] | None = None
+
+    @property
+    def closed(self) -> frozenset[str]:
+        """Resources closed by an override in this version."""
+        return frozenset(o["resource"] for o in self.overrides if o.get("closed"))
+
+    @property
+    def expires_at(self) -> str | None:
+        """Earliest expiry of its overrides (ISO 8601 UTC), ``None`` when none expires."""
+        times = [o["expires_at"] for o in self.overrides if o.get("expires_at")]
+        return min(times, key=_instant) if times else None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the decision set as a JSON-ready dict."""

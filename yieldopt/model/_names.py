@@ -30,6 +30,7 @@ __all__ = [
     "BookingStatus",
     "ControlKind",
     "Method",
+    "OverrideAction",
     "PolicyName",
     "QuoteDecision",
     "Reason",
@@ -104,6 +105,19 @@ class Reason(StrEnum):
     """A nested booking limit of one of its resources is reached."""
     UNAVAILABLE = "unavailable"
     """Not enough authorized capacity left on one of its resources."""
+    CLOSED = "closed"
+    """One of its resources is closed by a revenue manager's override."""
+
+
+class OverrideAction(StrEnum):
+    """What an entry of the override audit records."""
+
+    SET = "set"
+    """An override was set or changed."""
+    REMOVE = "remove"
+    """An override was removed."""
+    EXPIRE = "expire"
+    """An override reached its expiry (recorded by ``system``)."""
 
 
 class BookingStatus(StrEnum):

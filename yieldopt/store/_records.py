@@ -1,17 +1,17 @@
 """Plain records the store reads and writes: bookings, inventory, optimization runs.
 
-Forecasts, decision sets and booking requests are records of the controls
+Forecasts, decision sets, overrides and booking requests are records of the controls
 (:mod:`yieldopt.control`); they are re-exported here for the store's callers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..control import BookingRequest, DecisionSet, Forecast
-from ..model import BookingStatus, Reason
+from ..control import BookingRequest, DecisionSet, Forecast, Override
+from ..model import BookingStatus, OverrideAction, Reason
 
 __all__ = [
     "Booking",
@@ -20,6 +20,8 @@ __all__ = [
     "Forecast",
     "InventoryRow",
     "OptimizationRun",
+    "Override",
+    "OverrideAudit",
     "utc_now",
 ]
 
@@ -166,3 +168,47 @@ class OptimizationRun:
     error: str | None
     created_at: str
     finished_at: str | None
+
+
+@dataclass(frozen=True)
+class OverrideAudit:
+    """One change of an override, as the audit keeps it.
+
+    Attributes
+    ----------
+    id : int
+        Entry id (increasing).
+    network, resource : str
+        Where.
+    at : str
+        When (ISO 8601, UTC).
+    who : str
+        Name of the API key that made the change (never the key), or ``"system"`` for
+        an expiry.
+    action : OverrideAction
+        ``"set"``, ``"remove"`` or ``"expire"``.
+    old, new : dict or None
+        The override before and after (:meth:`Override.to_dict`); ``None`` when there
+        was none / is none.
+    reason : str or None
+        Why (the override's reason, or the one given when removing it).
+    decision_version : int
+        The decision version published with the change.
+    """
+
+    id: int
+    network: str
+    resource: str
+    at: str
+    who: str
+    action: OverrideAction
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+    reason: str | None
+    decision_version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the entry as a JSON-ready dict."""
+        out = asdict(self)
+        out["action"] = str(self.action)
+        return out

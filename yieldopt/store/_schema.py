@@ -6,7 +6,7 @@ created again under the same id is never mistaken for the old one),
 the definitions (resources, products, segments), one forecast document per network,
 versioned decision sets, the live inventory per resource (authorized and sold units),
 bookings with their idempotency keys, optimization runs, and the reservations imported
-from a booking system's export.
+from a booking system's export, the revenue managers' overrides and their audit.
 
 ``SCHEMA_VERSION`` is the version this code writes. :func:`upgrade` brings any older
 database forward one step at a time through ``MIGRATIONS``; each step runs in its own
@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Connection,
@@ -58,6 +59,8 @@ __all__ = [
     "metadata",
     "networks",
     "optimization_runs",
+    "override_audit",
+    "overrides",
     "products",
     "reservations",
     "resources",
@@ -67,7 +70,7 @@ __all__ = [
     "upgrade",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _Json = JSON().with_variant(JSONB(), "postgresql")
 _ID = 200  # longest id (characters)
@@ -250,11 +253,49 @@ reservations = _owned(
     pk=("reservation_id",),
 )
 
+# Revenue managers' overrides in force, one per resource (added in v5). The decision set
+# published with them lists them too (``DecisionSet.overrides``); this table is what the
+# next publish lays over the optimizer's values.
+overrides = _owned(
+    "overrides",
+    Column("resource_id", String(_ID), nullable=False),
+    Column("bid_price", Double),
+    Column("authorized", BigInteger),
+    Column("closed", Boolean),
+    Column("reason", Text, nullable=False),
+    Column("expires_at", String(40)),
+    Column("set_by", String(64), nullable=False),
+    Column("set_at", String(40), nullable=False),
+    pk=("resource_id",),
+)
+
+# Every change of an override (added in v5): kept when the override goes away, deleted
+# with the network. ``who`` is the API key's name, never the key; ``old``/``new`` the
+# override records before and after (null when there was none / is none).
+override_audit = Table(
+    "override_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("network_id", String(_ID), nullable=False),
+    Column("resource_id", String(_ID), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("who", String(64), nullable=False),
+    Column("action", String(16), nullable=False),  # set | remove | expire
+    Column("old", _Json),
+    Column("new", _Json),
+    Column("reason", Text),
+    Column("decision_version", Integer, nullable=False),
+    ForeignKeyConstraint(["network_id"], ["networks.id"], ondelete="CASCADE"),
+    Index("override_audit_network", "network_id", "resource_id"),
+)
+
 #: Tables defining a network, in the order of ``Network.to_records()``.
 DEFINITIONS = (resources, products, segments)
 
 #: Tables of rows that belong to one network, rows that refer to others first.
 NETWORK_TABLES = (
+    override_audit,
+    overrides,
     reservations,
     bookings,
     optimization_runs,
@@ -323,6 +364,17 @@ def _v3_reservations(conn: Connection) -> None:
     reservations.create(conn, checkfirst=True)
 
 
+def _v4_overrides(conn: Connection) -> None:
+    """v4 -> v5: revenue managers' overrides and their audit.
+
+    Creates the tables as v5 defines them (frozen here should they change later);
+    tables already there are kept. Stored decision sets read as before (no overrides,
+    ``optimized`` null).
+    """
+    overrides.create(conn, checkfirst=True)
+    override_audit.create(conn, checkfirst=True)
+
+
 _V3_COLUMNS = {
     "networks": {"incarnation": "VARCHAR(32) NOT NULL DEFAULT ''"},
     "optimization_runs": {"owner": "VARCHAR(32)", "lease_expires_at": "FLOAT"},
@@ -335,6 +387,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _v1_asserted_columns,
     2: _v2_incarnations_scopes_leases,
     3: _v3_reservations,
+    4: _v4_overrides,
 }
 
 

@@ -8,7 +8,8 @@ part, which it combines:
 - :mod:`~yieldopt.store._store_networks`: networks and forecasts;
 - :mod:`~yieldopt.store._store_decisions`: optimizations, decision sets, group quotes;
 - :mod:`~yieldopt.store._store_bookings`: evaluation, bookings, cancellations, inventory;
-- :mod:`~yieldopt.store._store_reservations`: reservations imported from an export.
+- :mod:`~yieldopt.store._store_reservations`: reservations imported from an export;
+- :mod:`~yieldopt.store._store_overrides`: revenue managers' overrides and their audit.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from ._schema import upgrade
 from ._store_bookings import BookingsMixin
 from ._store_decisions import DecisionsMixin
 from ._store_networks import NetworksMixin
+from ._store_overrides import OverridesMixin
 from ._store_reservations import ReservationsMixin
 
 __all__ = ["Store"]
 
 
-class Store(NetworksMixin, DecisionsMixin, BookingsMixin, ReservationsMixin):
+class Store(NetworksMixin, DecisionsMixin, BookingsMixin, ReservationsMixin, OverridesMixin):
     """Durable state of the booking-control service.
 
     Parameters

@@ -14,6 +14,7 @@ place where deadlocks and serialization failures are retried (see
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,6 +31,10 @@ from ._writer import GroupCommitter
 __all__ = ["StoreBase"]
 
 T = TypeVar("T")
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class StoreBase:
@@ -63,6 +68,12 @@ class StoreBase:
         self._closed = threading.Event()
         self._heartbeat: threading.Thread | None = None
         self._heartbeat_start = threading.Lock()
+        #: The current instant (aware, UTC) that override expiries are checked against;
+        #: tests replace it to move time on.
+        self.clock: Callable[[], dt.datetime] = _utc_now
+
+    def _now(self) -> dt.datetime:
+        return self.clock()
 
     def close(self) -> None:
         """Finish queued writes and close the database connections."""

@@ -40,12 +40,20 @@ from ._queries import (
 from ._records import Booking, BookingRequest, InventoryRow
 from ._retry import Stale, as_unavailable, is_transient
 from ._schema import bookings
-from ._store_base import StoreBase
+from ._store_overrides import OverridesMixin
 
 __all__ = ["BookingsMixin"]
 
 
-class BookingsMixin(StoreBase):
+class _Expired(Exception):
+    """An override compiled into the controls expired; expire it and decide again."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+        super().__init__(version)
+
+
+class BookingsMixin(OverridesMixin):
     """Evaluate and book requests, cancel and list bookings, read the inventory."""
 
     def inventory(self, network_id: str) -> list[InventoryRow]:
@@ -97,7 +105,7 @@ class BookingsMixin(StoreBase):
         Never touches the database, so an event loop may call it directly.
         """
         snap = self._cache.fresh(network_id)
-        if snap is None:
+        if snap is None or snap.controls.expired(self._now().timestamp()):
             return None
         return snap.controls.decide(request, snap.sold, snap.authorized)
 
@@ -127,6 +135,9 @@ class BookingsMixin(StoreBase):
         decision = self.evaluate_cached(network_id, request)
         if decision is None:
             snap = self._snapshot(network_id)
+            if snap.controls.expired(self._now().timestamp()):
+                self.expire_overrides(network_id, snap.controls.version)
+                snap = self._snapshot(network_id)
             decision = snap.controls.decide(request, snap.sold, snap.authorized)
         return decision
 
@@ -180,6 +191,11 @@ class BookingsMixin(StoreBase):
                 idempotency_key is not None and isinstance(exc, IntegrityError)
             )
 
+        for _ in range(3):
+            try:
+                return self._book_done(network_id, self._run_write(work, retry))
+            except _Expired as exc:
+                self.expire_overrides(network_id, exc.version)
         return self._book_done(network_id, self._run_write(work, retry))
 
     async def book_async(
@@ -202,6 +218,11 @@ class BookingsMixin(StoreBase):
         work = self._book_work(network_id, request, idempotency_key, scope)
         try:
             result = await asyncio.wrap_future(self._committer.submit(work))
+        except _Expired:
+            # An override expired: publish without it (off the loop), then book as usual.
+            return await asyncio.to_thread(
+                self.book, network_id, request, idempotency_key, scope=scope
+            )
         except Exception as exc:
             unavailable = as_unavailable(exc)
             if unavailable is None or unavailable is exc:
@@ -219,10 +240,15 @@ class BookingsMixin(StoreBase):
                 if found is not None:
                     return found, True, head, ()
             controls = self._controls(conn, network_id, head)
+            if controls.expired(self._now().timestamp()):
+                raise _Expired(controls.version)
             a = controls.assess(request)
-            reason = (
-                take_capacity(conn, network_id, controls, a) if a.price_ok else Reason.BID_PRICE
-            )
+            if a.closed:  # a closed resource sells nothing, whatever the value
+                reason = Reason.CLOSED
+            elif a.price_ok:
+                reason = take_capacity(conn, network_id, controls, a)
+            else:
+                reason = Reason.BID_PRICE
             if conn.dialect.name != "sqlite":
                 # Now that this transaction holds its inventory rows, no admin write can
                 # commit before it does; one that committed since ``head`` was read shows

@@ -23,15 +23,17 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, insert, or_, update
 
+from ..control import Override, expiry_time, in_force
 from ..model import Network, RunStatus
 from ._errors import ConflictError, NotFoundError
+from ._overrides_db import load_overrides, publish_set
 from ._queries import (
     Head,
     load_decisions,
@@ -42,12 +44,11 @@ from ._queries import (
     lock_inventory,
     run_from_row,
     select_run,
-    set_authorized,
 )
 from ._records import DecisionSet, Forecast, InventoryRow, utc_now
 from ._records import OptimizationRun as Run
-from ._schema import decision_sets, networks, optimization_runs
-from ._store_base import StoreBase
+from ._schema import optimization_runs
+from ._store_overrides import OverridesMixin
 
 __all__ = ["DecisionsMixin", "OptimizationInputs", "RunRequest"]
 
@@ -71,6 +72,10 @@ class OptimizationInputs:
         Demand still to come (``None``: none set).
     inventory : list of InventoryRow
         Capacity counts per resource, in network order.
+    overrides : list of Override
+        Overrides in force, in network order: the optimizers are told about them
+        (:func:`~yieldopt.control.override_remaining`) and publishing refuses if others
+        are in force by then.
     """
 
     network_id: str
@@ -78,6 +83,7 @@ class OptimizationInputs:
     network: Network
     forecast: Forecast | None
     inventory: list[InventoryRow]
+    overrides: list[Override] = field(default_factory=list, kw_only=True)
 
     @property
     def sold(self) -> NDArray[np.int64]:
@@ -103,7 +109,7 @@ class RunRequest(Protocol):
         ...
 
 
-class DecisionsMixin(StoreBase):
+class DecisionsMixin(OverridesMixin):
     """Read optimization inputs, publish and read decision sets, keep optimization runs."""
 
     def optimization_inputs(self, network_id: str) -> OptimizationInputs:
@@ -119,7 +125,8 @@ class DecisionsMixin(StoreBase):
             network = load_network(conn, network_id)
             forecast = load_forecast(conn, network_id)
             inv = load_inventory(conn, network_id)
-        return OptimizationInputs(network_id, head, network, forecast, inv)
+            active = in_force(load_overrides(conn, network_id), self._now())[0]
+        return OptimizationInputs(network_id, head, network, forecast, inv, overrides=active)
 
     def publish_decisions(
         self,
@@ -153,7 +160,9 @@ class DecisionsMixin(StoreBase):
             If the network changed since ``inputs`` were read, or the run was reclaimed.
         """
         fc_rev = inputs.forecast.revision if inputs.forecast else 0
-        return self._publish(inputs.network_id, inputs.head, fc_rev, dict(body), run_id)
+        return self._publish(
+            inputs.network_id, inputs.head, fc_rev, dict(body), run_id, inputs.overrides
+        )
 
     def _publish(
         self,
@@ -162,6 +171,7 @@ class DecisionsMixin(StoreBase):
         forecast_revision: int,
         body: dict[str, Any],
         run_id: str | None = None,
+        told: list[Override] | None = None,
     ) -> DecisionSet:
         def work(conn: Connection) -> DecisionSet:
             lock_inventory(conn, network_id)
@@ -184,27 +194,9 @@ class DecisionsMixin(StoreBase):
                     version=ds.version,
                     expect=RunStatus.RUNNING,
                 )
-            conn.execute(
-                insert(decision_sets).values(
-                    network_id=network_id,
-                    version=ds.version,
-                    method=ds.method,
-                    network_revision=head.revision,
-                    forecast_revision=forecast_revision,
-                    created_at=ds.created_at,
-                    body=ds.to_dict(),
-                )
-            )
-            conn.execute(
-                update(networks)
-                .where(networks.c.id == network_id)
-                .values(decision_version=ds.version)
-            )
-            # Authorized may fall below sold (an oversold resource whose overbooking is
-            # withdrawn): it is kept as published and the inventory shows the deficit as
-            # a negative ``available``; bookings of it are refused until it is made up.
-            set_authorized(conn, network_id, ds.authorized)
-            return ds
+            # The overrides in force are kept through re-optimizations (laid over the
+            # optimizer's values); the optimizer must have been told about the same ones.
+            return publish_set(conn, network_id, ds, self._now(), expect=told or [])[0]
 
         try:
             return self._transact(work)
@@ -224,6 +216,11 @@ class DecisionsMixin(StoreBase):
             ds = load_decisions(conn, network_id, version)
         if ds is None:
             raise NotFoundError("decision set", f"{network_id}@{version or 'latest'}")
+        due = expiry_time(ds.expires_at)
+        if version is None and due is not None and due <= self._now().timestamp():
+            # An override expired: publish the set without it (once, whoever is first).
+            self.expire_overrides(network_id, ds.version)
+            return self.decisions(network_id)
         return ds
 
     # ------------------------------------------------------------------ optimization runs

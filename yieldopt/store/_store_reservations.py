@@ -20,8 +20,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from ..control import in_force
 from ..ingest import RESERVATION_COLUMNS
 from ..model import BookingStatus
+from ._overrides_db import load_overrides
 from ._queries import booking_from_row, load_forecast, load_head, load_inventory, load_network
 from ._records import Booking, utc_now
 from ._schema import bookings, reservations
@@ -151,6 +153,7 @@ class ReservationsMixin(StoreBase):
             forecast = load_forecast(conn, network_id)
             inv = load_inventory(conn, network_id)
             res = _load_reservations(conn, network_id)
+            active = in_force(load_overrides(conn, network_id), self._now())[0]
             made = conn.execute(
                 select(bookings)
                 .where(
@@ -160,7 +163,14 @@ class ReservationsMixin(StoreBase):
                 .order_by(bookings.c.created_at, bookings.c.id)
             ).all()
         return CycleInputs(
-            network_id, head, network, forecast, inv, res, [booking_from_row(r) for r in made]
+            network_id,
+            head,
+            network,
+            forecast,
+            inv,
+            res,
+            [booking_from_row(r) for r in made],
+            overrides=active,
         )
 
 
