@@ -2,21 +2,25 @@
 
 A group (a tour, a conference block) asks for ``k_i`` units of several resources ``i``
 (30 rooms on night 1, 25 on night 2) at one offered rate per unit and resource
-(per room-night), and brings ancillary spend and costs. Setting its units aside
-leaves ``c − k`` for the individual demand, so the value it **displaces** is the drop
-in the deterministic LP optimum,
+(per room-night), and brings its terms: ancillary spend, costs, attrition and
+commission (:class:`~._group_request.GroupRequest`). Setting its units aside leaves
+``c − k`` for the individual demand, so the value it **displaces** is the drop in the
+deterministic LP optimum,
 
     displaced = DLP(c) − DLP(c − k),
 
-found by re-solving. The group is worth
+found by re-solving. The whole block ``k`` is set aside even when attrition is expected
+(it is held until the cut-off; no wash is modelled). With ``K = Σ_i k_i`` the group is worth
 
-    group value = (rate − cost_to_serve) · Σ_i k_i + ancillary,
+    group value = (1 − attrition) · K · (rate · (1 − commission) + ancillary_per_unit
+                  − cost_to_serve) + ancillary,
 
-and the quote recommends accepting iff group value >= displaced. The bid-price
-estimate ``Σ_i k_i π_i`` is reported alongside: bid prices are marginal values, so
-for a group that is large against the remaining capacity it underestimates the
-displacement (the LP optimum is concave in capacity, hence
-``DLP(c) − DLP(c − k) >= π·k`` for its bid prices ``π``).
+``(rate − cost_to_serve) · K + ancillary`` without attrition and commission, and the
+quote recommends accepting iff group value >= displaced. The bid-price estimate
+``Σ_i k_i π_i`` is reported alongside: bid prices are marginal values, so for a group
+that is large against the remaining capacity it underestimates the displacement (the
+LP optimum is concave in capacity, hence ``DLP(c) − DLP(c − k) >= π·k`` for its bid
+prices ``π``).
 
 When resource ids carry an ISO date (``"std/2026-12-01"``), the same pattern is
 tried on dates shifted by ±1..±N days, next to any explicit alternatives, so the
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,9 +39,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from .._validate import as_amount
 from ..errors import InputError
 from ..model import Network
+from ._group_request import GroupRequest
 from ._lp import Solver, get_solver
 from ._network_lp import DemandLike, _capacity, dlp_arrays
 from ._rule import accepts
@@ -46,9 +50,6 @@ __all__ = ["GroupQuote", "GroupRequest", "group_quote"]
 
 # A date not glued to other digits, so "x12026-12-01" is not read as a date.
 _ISO_DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
-
-
-_RECORD_FIELDS = ("units", "rate", "ancillary", "cost_to_serve", "alternatives")
 
 
 def _resource_date(resource_id: str) -> tuple[dt.date, int, int] | None:
@@ -66,134 +67,6 @@ def _resource_date(resource_id: str) -> tuple[dt.date, int, int] | None:
     return day, found[0].start(), found[0].end()
 
 
-def _units(name: str, units: Any) -> dict[str, float]:
-    """Validate units by resource id; accepts a mapping or ``[{"resource", "units"}]`` records.
-
-    Zero entries are dropped, so a pattern only names the resources it uses.
-    """
-    if isinstance(units, Mapping | pd.Series):
-        items = list(dict(units).items())
-    elif isinstance(units, Sequence) and not isinstance(units, str):
-        items = []
-        for i, rec in enumerate(units):
-            if not isinstance(rec, Mapping) or "resource" not in rec or "units" not in rec:
-                raise InputError(f"{name}[{i}]", 'must be a record {"resource", "units"}')
-            items.append((rec["resource"], rec["units"]))
-    else:
-        raise InputError(name, "must map resource ids to units")
-    out: dict[str, float] = {}
-    for key, value in items:
-        rid = str(key)
-        if rid in out:
-            raise InputError(name, f"lists resource {rid!r} twice")
-        k = as_amount(f"{name}[{rid!r}]", value)
-        if k > 0:
-            out[rid] = k
-    if not out:
-        raise InputError(name, "must ask for at least one unit")
-    return out
-
-
-@dataclass(frozen=True)
-class GroupRequest:
-    """A group's request: units per resource at one rate, with ancillary spend and costs.
-
-    Attributes
-    ----------
-    units : mapping of str to float
-        Units asked for per resource id (e.g. rooms per room-type night); entries of
-        0 are dropped, at least one must be positive.
-    rate : float
-        Offered price per unit and resource (money per room-night), >= 0.
-    ancillary : float
-        Total ancillary spend of the whole group (F&B, meeting rooms; money), >= 0.
-        It is the same for every alternative.
-    cost_to_serve : float
-        Variable cost per unit and resource (housekeeping, commission; money per
-        room-night), >= 0.
-    alternatives : tuple of mapping
-        Explicit alternative units-per-resource patterns (other dates, fewer rooms)
-        to quote next to the date shifts.
-
-    Raises
-    ------
-    InputError
-        If a number is negative or not finite, naming the field (``"rate"``,
-        ``"units['std/2026-12-01']"``, ``"alternatives[1]"``…).
-    """
-
-    units: Mapping[str, float]
-    rate: float
-    ancillary: float = 0.0
-    cost_to_serve: float = 0.0
-    alternatives: tuple[Mapping[str, float], ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "units", _units("units", self.units))
-        for name in ("rate", "ancillary", "cost_to_serve"):
-            object.__setattr__(self, name, as_amount(name, getattr(self, name)))
-        alts = self.alternatives
-        if isinstance(alts, Mapping) or not isinstance(alts, Sequence):
-            raise InputError("alternatives", "must be a list of units-per-resource mappings")
-        object.__setattr__(
-            self,
-            "alternatives",
-            tuple(_units(f"alternatives[{i}]", a) for i, a in enumerate(alts)),
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                tuple(self.units.items()),
-                self.rate,
-                self.ancillary,
-                self.cost_to_serve,
-                tuple(tuple(a.items()) for a in self.alternatives),
-            )
-        )
-
-    @property
-    def total_units(self) -> float:
-        """Units summed over resources (room-nights)."""
-        return float(sum(self.units.values()))
-
-    @classmethod
-    def from_record(cls, record: Mapping[str, Any]) -> GroupRequest:
-        """Build from a plain record, the shape the HTTP API takes.
-
-        Parameters
-        ----------
-        record : mapping
-            ``{"units", "rate", "ancillary"?, "cost_to_serve"?, "alternatives"?}``;
-            ``units`` (and each alternative) is a mapping ``{resource id: units}`` or
-            a list of ``{"resource", "units"}`` records.
-
-        Returns
-        -------
-        GroupRequest
-
-        Raises
-        ------
-        InputError
-            On a missing or unknown field, or a bad value, naming the field.
-        """
-        if not isinstance(record, Mapping):
-            raise InputError("request", "must be a record (mapping)")
-        unknown = [k for k in record if k not in _RECORD_FIELDS]
-        if unknown:
-            raise InputError(str(unknown[0]), f"unknown field; expected {list(_RECORD_FIELDS)}")
-        for key in ("units", "rate"):
-            if record.get(key) is None:
-                raise InputError(key, "is required")
-        return cls(
-            units=record["units"],
-            rate=record["rate"],
-            ancillary=record.get("ancillary") or 0.0,
-            cost_to_serve=record.get("cost_to_serve") or 0.0,
-            alternatives=tuple(record.get("alternatives") or ()),
-        )
-
-
 @dataclass(frozen=True, eq=False)
 class GroupQuote:
     """Result of :func:`group_quote` for the requested pattern (alternatives in a frame).
@@ -208,11 +81,14 @@ class GroupQuote:
     displaced_value : float
         ``DLP(c) − DLP(c − k)`` (money), >= 0; NaN if the group does not fit.
     group_value : float
-        ``(rate − cost_to_serve) · total units + ancillary`` (money).
+        :meth:`GroupRequest.value` of the block (money): ``(rate − cost_to_serve) ·
+        total units + ancillary`` when there is no attrition, commission or ancillary
+        spend per unit.
     break_even_rate : float
         Rate per unit and resource (money per room-night) at which the group value
-        equals the displaced value; negative when the ancillary spend alone covers
-        the displacement; NaN if the group does not fit.
+        equals the displaced value (:meth:`GroupRequest.break_even_rate`); negative
+        when the other terms alone cover the displacement; NaN if the group does not
+        fit.
     accept : bool
         Recommendation: ``group_value >= displaced_value`` (and the group fits).
     margin : float
@@ -229,7 +105,7 @@ class GroupQuote:
     alternatives : pandas.DataFrame
         One row per pattern quoted (the request, date shifts, explicit alternatives),
         cheapest displacement first; columns ``label``, ``shift_days``, ``resources``
-        (tuple of ids), ``units`` (dict by id), ``total_units``, ``fits``,
+        (tuple of ids), ``units`` (dict by id), ``total_units`` (held), ``fits``,
         ``displaced_value``, ``bid_price_displacement``, ``group_value``,
         ``break_even_rate``, ``margin``, ``accept``, ``decision``.
     reason : str
@@ -249,6 +125,11 @@ class GroupQuote:
     bid_prices: pd.Series = field(repr=False)
     alternatives: pd.DataFrame = field(repr=False)
     reason: str = ""
+
+    @property
+    def expected_units(self) -> float:
+        """Units expected to materialize, ``(1 − attrition)`` of the block (room-nights)."""
+        return (1.0 - self.request.attrition) * self.request.total_units
 
     @property
     def decision(self) -> str:
@@ -371,7 +252,7 @@ def group_quote(
             unit_matrix[row, network.resource_index[rid]] = k
     fits = np.all(unit_matrix <= cap, axis=1)
     totals = unit_matrix.sum(axis=1)
-    group_value = (request.rate - request.cost_to_serve) * totals + request.ancillary
+    group_value = request.value(totals)
     bid_estimate = unit_matrix @ base.duals
 
     reduced = np.full(len(unique), np.nan)
@@ -380,7 +261,7 @@ def group_quote(
     # Removing capacity cannot raise the optimum; clip solver noise below zero.
     displaced = np.maximum(base.objective - reduced, 0.0)
     margin = group_value - displaced
-    break_even = (displaced - request.ancillary) / totals + request.cost_to_serve
+    break_even = request.break_even_rate(displaced, totals)
     # The one accept rule: the group's value covers what it displaces (ties accept, so
     # solver noise in a difference of two LP optima cannot flip a break-even decision;
     # NaN displacement, a group that does not fit, rejects).
