@@ -9,14 +9,14 @@ No database access happens here; :mod:`yieldopt.decisions` runs it against a sto
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..control import Forecast
+from ..control import Forecast, Override, override_remaining
 from ..errors import InputError
 from ..model import Method, Network
 from ..optimize import (
@@ -122,6 +122,7 @@ def compute_decisions(
     forecast: Forecast | None,
     sold: NDArray[np.int64],
     request: OptimizationRequest,
+    overrides: Sequence[Override] = (),
 ) -> dict[str, Any]:
     """Compute the controls of a network (the body of a decision set, without version).
 
@@ -135,6 +136,12 @@ def compute_decisions(
         Units sold per resource; the optimizers work on ``authorized − sold``.
     request : OptimizationRequest
         Method and parameters.
+    overrides : sequence of Override
+        Revenue managers' overrides in force; the optimizers are told about them
+        (:func:`~yieldopt.control.override_remaining`: nothing left on a closed
+        resource, ``max(authorized override − sold, 0)`` on one with an authorized
+        override). The body keeps the optimizer's own ``authorized``; the store lays
+        the overrides over it when it publishes.
 
     Returns
     -------
@@ -154,7 +161,10 @@ def compute_decisions(
         if exc.field == "overbooking":
             raise
         raise InputError(f"overbooking.{exc.field}", str(exc).split(": ", 1)[-1]) from None
-    remaining = np.maximum(authorized - np.asarray(sold, dtype=np.int64), 0)
+    sold = np.asarray(sold, dtype=np.int64)
+    remaining = override_remaining(
+        network.resource_ids, np.maximum(authorized - sold, 0), sold, overrides
+    )
     means, stds = (forecast or Forecast([])).totals()
     known = network.product_index
     mean = network.demand_vector({p: m for p, m in means.items() if p in known})

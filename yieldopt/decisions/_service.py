@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from ..control import DecisionSet, Forecast
+from ..control import DecisionSet, Forecast, Override
 from ..errors import ConflictError, YieldoptError
 from ..model import Method, Network
 from ._build import compute_decisions, quote_group
@@ -55,6 +55,11 @@ class OptimizationInputs(Protocol):
     @property
     def available(self) -> NDArray[np.int64]:
         """Units left per resource, ``max(authorized − sold, 0)``, shape (m,)."""
+        ...
+
+    @property
+    def overrides(self) -> list[Override]:
+        """Revenue managers' overrides in force (the optimizers are told about them)."""
         ...
 
 
@@ -105,8 +110,11 @@ def optimize_network(
 ) -> DecisionSet:
     """Optimize a stored network's controls and publish them as a new decision set.
 
-    The optimizers see the remaining capacity (authorized − sold) and the forecast
-    demand still to come; they run outside any transaction. With
+    The optimizers see the remaining capacity (authorized − sold, told about the
+    overrides in force: none on a closed resource, ``max(authorized override − sold,
+    0)`` on one with an authorized override) and the forecast demand still to come;
+    they run outside any transaction. The store lays the overrides in force over the
+    result when it publishes (they are kept until they expire or are removed). With
     ``request.forecast == "history"`` (the default when the network has no stored
     forecast) the demand is re-forecast by the daily cycle from the stored
     reservations and the bookings made through the service
@@ -154,7 +162,9 @@ def optimize_network(
             'reservations (POST …/reservations) and optimize with "forecast": "history"',
             ["forecast"],
         )
-    body = compute_decisions(inputs.network, inputs.forecast, inputs.sold, request)
+    body = compute_decisions(
+        inputs.network, inputs.forecast, inputs.sold, request, overrides=inputs.overrides
+    )
     return store.publish_decisions(inputs, body, run_id=run_id)
 
 

@@ -2,10 +2,11 @@
 
 A SQLite file by default (WAL, busy timeout), PostgreSQL by URL
 (``postgresql+psycopg://…``, the ``postgres`` extra). :class:`Store` keeps networks,
-forecasts, versioned decision sets, bookings with idempotency keys and the inventory
-per resource; a booking is decided by the compiled controls of :mod:`yieldopt.control`
-and takes capacity in one transaction. The store only persists and loads: decision sets
-are computed by :mod:`yieldopt.decisions` and handed to :meth:`Store.publish_decisions`.
+forecasts, versioned decision sets, bookings with idempotency keys, the inventory per
+resource, and the revenue managers' overrides with their audit; a booking is decided by
+the compiled controls of :mod:`yieldopt.control` and takes capacity in one transaction.
+The store only persists and loads: decision sets are computed by
+:mod:`yieldopt.decisions` and handed to :meth:`Store.publish_decisions`.
 
 >>> from yieldopt.store import BookingRequest, Store
 >>> store = Store.open("sqlite://")
@@ -30,6 +31,8 @@ from ._records import (
     Forecast,
     InventoryRow,
     OptimizationRun,
+    Override,
+    OverrideAudit,
 )
 from ._schema import MIGRATIONS, SCHEMA_VERSION, schema_version, upgrade
 from ._store import Store
@@ -55,6 +58,8 @@ __all__ = [
     "NotFoundError",
     "OptimizationInputs",
     "OptimizationRun",
+    "Override",
+    "OverrideAudit",
     "Snapshot",
     "Store",
     "StoreError",
