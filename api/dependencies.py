@@ -37,6 +37,7 @@ __all__ = [
     "require",
     "run_heavy",
     "store_of",
+    "who_of",
 ]
 
 #: OpenAPI security scheme of the API keys (added to every ``/v1`` operation by ``main``).
@@ -89,6 +90,14 @@ def principal_of(request: Request) -> Principal:
     if found is None:
         raise HTTPException(401, "invalid API key", CHALLENGE)
     return found
+
+
+def who_of(request: Request) -> str:
+    """Return the name of the request's API key (its ``@name``, else its key id).
+
+    What audit records name the holder by; never the key.
+    """
+    return principal_of(request).name
 
 
 def authorize(request: Request, role: Role) -> Role:

@@ -138,6 +138,9 @@ class NightControlOut(BaseModel):
     authorized: int | None
     min_los: int | None = Field(description="None: closed to arrival.")
     closed_to_arrival: bool | None
+    override: dict[str, Any] | None = Field(
+        None, description="The night's override in force (an OverrideOut record), or null."
+    )
 
 
 class ControlsOut(BaseModel):

@@ -5,10 +5,12 @@ against every configured key (no early exit), so neither the key nor which entry
 matched leaks through timing. Keys are never logged or echoed; a key is named only by
 its *key id*, the first 12 hex digits of its SHA-256 (``printf %s KEY | sha256sum``).
 
-An entry is ``key:role`` or ``key:role+assert``. ``+assert`` lets the key assert a
+An entry is ``key:role[+assert][@name]``. ``+assert`` lets the key assert a
 price above the product's list price or a customer segment in ``evaluate`` and
-``bookings`` (``admin`` keys may always). Keys are at least :data:`MIN_KEY_LENGTH`
-characters long.
+``bookings`` (``admin`` keys may always). ``@name`` names the key's holder in audit
+records (override changes): 1–64 characters of ``A-Za-z0-9._-``, e.g.
+``k3y…:admin@rm-anna``; without it the name is the key id. Keys are at least
+:data:`MIN_KEY_LENGTH` characters long.
 """
 
 from __future__ import annotations
@@ -17,18 +19,31 @@ import hashlib
 import hmac
 import logging
 import math
+import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+from typing import Any
 
-__all__ = ["MIN_KEY_LENGTH", "FailureThrottle", "KeyRing", "Principal", "Role", "key_id"]
+__all__ = [
+    "KEY_NAME_PATTERN",
+    "MIN_KEY_LENGTH",
+    "FailureThrottle",
+    "KeyRing",
+    "Principal",
+    "Role",
+    "key_id",
+]
 
 log = logging.getLogger("yieldopt.api")
 
 #: Shortest API key accepted: 16 characters (a one-character key is guessed at once).
 MIN_KEY_LENGTH = 16
+#: What a key's ``@name`` may be.
+KEY_NAME_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+_NAME = re.compile(KEY_NAME_PATTERN)
 
 
 class Role(IntEnum):
@@ -50,12 +65,20 @@ class Principal:
     can_assert : bool
         Whether it may assert a price above list or a segment (``+assert`` or admin).
     key_id : str
-        First 12 hex digits of the key's SHA-256: names the key in audit records.
+        First 12 hex digits of the key's SHA-256: names the key in booking records.
+    name : str
+        The key's ``@name`` (the key id when it has none): who changed what in the
+        override audit.
     """
 
     role: Role
     can_assert: bool
     key_id: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.key_id)
 
 
 def _digest(key: str) -> bytes:
@@ -72,23 +95,25 @@ class KeyRing:
 
     Parameters
     ----------
-    entries : list of (str, Role) or (str, Role, bool)
-        Keys, their roles and, optionally, whether they may assert prices and segments.
+    entries : list of (str, Role), (str, Role, bool) or (str, Role, bool, str)
+        Keys, their roles and, optionally, whether they may assert prices and segments
+        and their names.
     """
 
-    def __init__(self, entries: list[tuple[str, Role] | tuple[str, Role, bool]]) -> None:
-        self._entries: list[tuple[bytes, Role, bool]] = []
+    def __init__(self, entries: list[tuple[Any, ...]]) -> None:
+        self._entries: list[tuple[bytes, Role, bool, str]] = []
         for entry in entries:
             key, role = entry[0], entry[1]
-            can_assert = bool(entry[2]) if len(entry) > 2 else False  # type: ignore[misc]
-            self._entries.append((_digest(key), role, can_assert or role is Role.admin))
+            can_assert = bool(entry[2]) if len(entry) > 2 else False
+            name = str(entry[3]) if len(entry) > 3 and entry[3] else ""
+            self._entries.append((_digest(key), role, can_assert or role is Role.admin, name))
 
     def __len__(self) -> int:
         return len(self._entries)
 
     @classmethod
     def parse(cls, text: str, source: str = "YIELDOPT_API_KEYS") -> KeyRing:
-        """Parse ``key:role`` (or ``key:role+assert``) pairs separated by commas or lines.
+        """Parse ``key:role[+assert][@name]`` entries separated by commas or lines.
 
         Parameters
         ----------
@@ -100,10 +125,11 @@ class KeyRing:
         Raises
         ------
         ValueError
-            On an entry without a role, an unknown role, an empty key or a key shorter
-            than :data:`MIN_KEY_LENGTH` characters.
+            On an entry without a role, an unknown role, an empty key, a key shorter
+            than :data:`MIN_KEY_LENGTH` characters or a name not matching
+            :data:`KEY_NAME_PATTERN`.
         """
-        entries: list[tuple[str, Role] | tuple[str, Role, bool]] = []
+        entries: list[tuple[Any, ...]] = []
         for n, line in enumerate(text.splitlines(), 1):
             if line.lstrip().startswith("#"):
                 continue
@@ -114,6 +140,13 @@ class KeyRing:
                 where = f"{source}: entry {len(entries) + 1} (line {n})"
                 key, sep, grant = item.rpartition(":")
                 key = key.strip()
+                grant, at, name = grant.partition("@")
+                name = name.strip()
+                if at and _NAME.match(name) is None:
+                    raise ValueError(
+                        f"{where} has an invalid name after @: use 1-64 letters, digits, "
+                        "'.', '_' or '-'"
+                    )
                 role, plus, flag = grant.strip().lower().partition("+")
                 if not sep or not key:
                     raise ValueError(f"{where} is not key:role")
@@ -127,7 +160,7 @@ class KeyRing:
                         f"least {MIN_KEY_LENGTH} (e.g. python3 -c 'import secrets; "
                         "print(secrets.token_urlsafe(24))')"
                     )
-                entries.append((key, Role[role], bool(plus)))
+                entries.append((key, Role[role], bool(plus), name))
         return cls(entries)
 
     @classmethod
@@ -136,7 +169,7 @@ class KeyRing:
         ring = cls.parse(keys)
         if keys_file is not None:
             ring._entries += cls.parse(Path(keys_file).read_text(), str(keys_file))._entries
-        roles = [r.name for _, r, _ in ring._entries]
+        roles = [r.name for _, r, _, _ in ring._entries]
         if not roles:
             log.warning("no API keys configured: every /v1 request will be refused (401)")
         else:
@@ -150,18 +183,21 @@ class KeyRing:
     def lookup(self, key: str) -> Principal | None:
         """Return the holder of a presented key, or ``None`` if it is not configured.
 
-        A key listed more than once gets its highest role and any ``+assert``.
+        A key listed more than once gets its highest role, any ``+assert`` and the
+        first name given.
         """
         digest = _digest(key)
         role: Role | None = None
         can_assert = False
-        for known, r, a in self._entries:
+        name = ""
+        for known, r, a, n in self._entries:
             if hmac.compare_digest(known, digest):
                 role = r if role is None or r > role else role
                 can_assert = can_assert or a
+                name = name or n
         if role is None:
             return None
-        return Principal(role, can_assert, digest.hex()[:12])
+        return Principal(role, can_assert, digest.hex()[:12], name)
 
     def role_of(self, key: str) -> Role | None:
         """Return the role of a presented key, or ``None`` if it is not configured."""

@@ -24,10 +24,12 @@ class Settings(BaseSettings):
     db_url : str
         Database URL: ``sqlite:///yieldopt.db`` (default) or ``postgresql+psycopg://…``.
     api_keys : SecretStr
-        Comma-separated ``key:role`` pairs; roles ``read``, ``book``, ``admin`` (admin
-        implies book implies read), ``+assert`` (e.g. ``key:book+assert``) to let a key
-        assert a price above list or a segment. Keys have at least 16 characters. With no
-        key at all every ``/v1`` request is refused.
+        Comma-separated ``key:role[+assert][@name]`` entries; roles ``read``, ``book``,
+        ``admin`` (admin implies book implies read), ``+assert`` (e.g.
+        ``key:book+assert``) to let a key assert a price above list or a segment,
+        ``@name`` (1–64 of ``A-Za-z0-9._-``, e.g. ``key:admin@rm-anna``) to name its
+        holder in the override audit (the key id by default). Keys have at least 16
+        characters. With no key at all every ``/v1`` request is refused.
     api_keys_file : Path or None
         A file with more ``key:role`` pairs, one per line (``#`` starts a comment).
     max_body_bytes : int

@@ -266,6 +266,7 @@ def nightly_controls(
     max_overbooking: float = 0.25,
     segments: Sequence[Mapping[str, Any]] | None = None,
     rate_ladder: str | Sequence[float] | None = None,
+    remaining: Mapping[tuple[str, str], int] | None = None,
 ) -> NightlyControls:
     """Tonight's controls for every stay night of the horizon (module doc).
 
@@ -304,6 +305,10 @@ def nightly_controls(
         :func:`yieldopt.optimize.recommend_rates` with the night's bid price and its
         demand pressure ``forecast_remaining / remaining`` (1 when nothing is left),
         bounded by the ladder's ends.
+    remaining : mapping of (str, str) to int, optional
+        Rooms the optimizer may still sell of ``(pool, night)`` (pool ``all`` without
+        room types, night ``YYYY-MM-DD``), replacing ``authorized − on the books``
+        there: a revenue manager's override (0 for a closed night).
 
     Returns
     -------
@@ -339,6 +344,7 @@ def nightly_controls(
         max_overbooking=float(max_overbooking),
         segments=list(given.values()),
         rate_ladder=rate_ladder,
+        remaining=remaining,
     )
 
 
@@ -349,6 +355,7 @@ def controls_from(
     max_overbooking: float = 0.25,
     segments: Sequence[Mapping[str, Any]] | None = None,
     rate_ladder: str | Sequence[float] | None = None,
+    remaining: Mapping[tuple[str, str], int] | None = None,
 ) -> NightlyControls:
     """Compute the controls of a ready :class:`NightForecast` (see :func:`nightly_controls`)."""
     n_pools, horizon = len(fc.pools), fc.horizon
@@ -372,8 +379,15 @@ def controls_from(
         cancel_prob=np.broadcast_to(cancel, (n_pools, span)),
         max_limit=np.floor(fc.capacity[:, None] * (1.0 + max_overbooking)),
     )
-    remaining = np.maximum(authorized - otb, 0).astype(np.int64)
-    network, demand = _network(fc, remaining, nights, _segment_records(segments))
+    left = np.maximum(authorized - otb, 0).astype(np.int64)
+    if remaining:  # overrides: the optimizer sells only what they leave
+        pool_at = {p: i for i, p in enumerate(fc.pools)}
+        day_at = {str(d): k for k, d in enumerate(nights)}
+        for (pool, night), units in remaining.items():
+            i, k = pool_at.get(pool), day_at.get(night)
+            if i is not None and k is not None:
+                left[i, k] = max(int(units), 0)
+    network, demand = _network(fc, left, nights, _segment_records(segments))
     if optimizer == "dlp":
         result: Any = dlp(network, demand.to_numpy())
     else:
@@ -392,7 +406,7 @@ def controls_from(
     out = fc.nights.copy()
     out["bid_price"] = bid[:, h].reshape(-1)
     out["authorized"] = authorized[:, h].reshape(-1).astype(np.int64)
-    out["remaining"] = remaining[:, h].reshape(-1)
+    out["remaining"] = left[:, h].reshape(-1)
     out["min_los"] = pd.array(mlos.to_numpy(), dtype="Float64").astype("Int64")
     out["closed_to_arrival"] = mlos.isna().to_numpy()
     if rate_ladder is not None:

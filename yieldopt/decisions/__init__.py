@@ -9,6 +9,9 @@ HTTP API and the CLI:
   against a store (any :class:`DecisionStore`, e.g. :class:`yieldopt.store.Store`): read
   the inputs, compute outside any transaction, let the store persist the result.
 
+- :func:`preview_what_if` computes, without publishing, what raised authorized capacity
+  or changed prices would give; :func:`publish_what_if` applies it (overrides, a network
+  update, a re-optimization).
 - :func:`import_reservations`, :func:`cycle_decisions` and :func:`night_controls` join
   the service to the daily cycle: a reservation export in, a re-forecast from it (and
   the bookings made through the service), per-night controls out (see
@@ -36,10 +39,12 @@ from ._request import FORECAST_SOURCES, METHODS, OptimizationRequest, Overbookin
 from ._service import (
     DecisionStore,
     OptimizationInputs,
+    compute_for,
     execute_run,
     optimize_network,
     quote_network_group,
 )
+from ._whatif import WhatIfStore, preview_what_if, publish_what_if
 
 __all__ = [
     "CONTROLS_COLUMNS",
@@ -54,7 +59,9 @@ __all__ = [
     "OptimizationInputs",
     "OptimizationRequest",
     "Overbooking",
+    "WhatIfStore",
     "compute_decisions",
+    "compute_for",
     "cycle_decisions",
     "execute_run",
     "import_reservations",
@@ -62,6 +69,8 @@ __all__ = [
     "night_controls",
     "night_layout",
     "optimize_network",
+    "preview_what_if",
+    "publish_what_if",
     "quote_group",
     "quote_network_group",
 ]

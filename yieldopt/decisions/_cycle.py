@@ -240,6 +240,7 @@ def cycle_decisions(inputs: Any, request: OptimizationRequest) -> dict[str, Any]
         optimizer=method.value,
         max_overbooking=MAX_OVERBOOKING if ob else 0.0,
         segments=network.to_records()["segments"],
+        remaining=_told(inputs, c.layout),
     )
     table = nc.controls
     split = c.layout.split
@@ -303,6 +304,35 @@ def cycle_decisions(inputs: Any, request: OptimizationRequest) -> dict[str, Any]
     }
 
 
+def _told(inputs: Any, layout: NightLayout) -> dict[tuple[str, str], int]:
+    """Rooms left per (pool, night) by the overrides in force (the optimizer is told).
+
+    A closed night has none; an authorized override leaves ``max(override − sold, 0)``
+    of the service's own sales, the same room count the cycle works in (its authorized
+    less the export's reservations on the books).
+    """
+    network = inputs.network
+    sold = inputs.sold
+    out: dict[tuple[str, str], int] = {}
+    for o in getattr(inputs, "overrides", ()):
+        j = network.resource_index.get(o.resource)
+        if j is None or not (o.is_closed or o.authorized is not None):
+            continue
+        left = 0 if o.is_closed else max(int(o.authorized) - int(sold[j]), 0)
+        out[(layout.pool[j], layout.nights[j].isoformat())] = left
+    return out
+
+
+def _marks(network: Network, layout: NightLayout, ds: Any) -> dict[tuple[str, str], dict]:
+    """Return the overrides of a decision set by (pool, night), for the per-night rows."""
+    out: dict[tuple[str, str], dict] = {}
+    for o in ds.overrides:
+        j = network.resource_index.get(o["resource"])
+        if j is not None:
+            out[(layout.pool[j], layout.nights[j].isoformat())] = dict(o)
+    return out
+
+
 def _parse_day(name: str, value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -314,7 +344,9 @@ def night_controls(store: CycleStore, network_id: str, start: str, end: str) -> 
     """Return the per-night controls of a hotel network from ``start`` to ``end`` (included).
 
     Bid price, authorized, MinLOS and closed-to-arrival come from the latest decision
-    set (computed from the reservations, see :func:`cycle_decisions`); capacity, on the
+    set (computed from the reservations, see :func:`cycle_decisions`), and ``override``
+    is the override of the night in that set (``None`` without one; an overridden bid
+    price replaces the optimizer's in ``bid_price``); capacity, on the
     books and the forecast are recomputed by the cycle on the reservations and
     bookings stored now, as of that decision set's day, so a booking made since shows
     at once.
@@ -363,6 +395,7 @@ def night_controls(store: CycleStore, network_id: str, start: str, end: str) -> 
     nights = fc.nights
     split = c.layout.split
     stored = {(n.get("room_type", _ALL), n["night"]): n for n in cycle["nights"]}
+    marks = _marks(inputs.network, c.layout, ds)
     out = []
     for rec in nights.to_dict(orient="records"):
         night = pd.Timestamp(rec["night"]).date()
@@ -370,6 +403,10 @@ def night_controls(store: CycleStore, network_id: str, start: str, end: str) -> 
             continue
         pool = str(rec["room_type"]) if split else _ALL
         s = stored.get((pool, night.isoformat()), {})
+        mark = marks.get((pool, night.isoformat()))
+        bid = s.get("bid_price")
+        if mark is not None and mark.get("bid_price") is not None:
+            bid = mark["bid_price"]  # the price in force: the override's
         row: dict[str, Any] = {"night": night.isoformat()}
         if split:
             row["room_type"] = pool
@@ -379,10 +416,11 @@ def night_controls(store: CycleStore, network_id: str, start: str, end: str) -> 
             "forecast_remaining": float(rec["forecast_remaining"]),
             "forecast_remaining_std": float(rec["forecast_remaining_std"]),
             "forecast_occupancy": float(rec["forecast_occupancy"]),
-            "bid_price": s.get("bid_price"),
+            "bid_price": bid,
             "authorized": s.get("authorized"),
             "min_los": s.get("min_los"),
             "closed_to_arrival": s.get("closed_to_arrival"),
+            "override": mark,
         }
         out.append(row)
     return {

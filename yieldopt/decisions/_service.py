@@ -10,7 +10,7 @@ does not import the store: it sits below it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import numpy as np
@@ -26,6 +26,7 @@ from ._request import OptimizationRequest
 __all__ = [
     "DecisionStore",
     "OptimizationInputs",
+    "compute_for",
     "execute_run",
     "optimize_network",
     "quote_network_group",
@@ -147,6 +148,39 @@ def optimize_network(
     InputError
         On parameters the optimizer rejects.
     """
+    inputs, body = compute_for(store, network_id, request)
+    return store.publish_decisions(inputs, body, run_id=run_id)
+
+
+def compute_for(
+    store: DecisionStore,
+    network_id: str,
+    request: OptimizationRequest,
+    alter: Callable[[Any], Any] | None = None,
+) -> tuple[Any, dict[str, Any]]:
+    """Read a stored network's inputs and compute its decision set body (nothing published).
+
+    The part of :func:`optimize_network` before publishing: the stored forecast, or
+    the daily cycle's re-forecast from the history (see there).
+
+    Parameters
+    ----------
+    store : DecisionStore
+        Where the network lives.
+    network_id : str
+        Network id.
+    request : OptimizationRequest
+        Method and parameters.
+    alter : callable, optional
+        Applied to the inputs before computing (a what-if changes prices or overrides).
+
+    Returns
+    -------
+    inputs : OptimizationInputs or CycleInputs
+        What it was computed from (as altered).
+    body : dict
+        See :func:`compute_decisions`.
+    """
     inputs = store.optimization_inputs(network_id)
     source = request.forecast
     if source is None:
@@ -154,18 +188,21 @@ def optimize_network(
         source = "stored" if stored else "history"
     if source == "history":
         cycle_inputs = store.cycle_inputs(network_id)
-        body = cycle_decisions(cycle_inputs, request)
-        return store.publish_decisions(cycle_inputs, body, run_id=run_id)
+        if alter is not None:
+            cycle_inputs = alter(cycle_inputs)
+        return cycle_inputs, cycle_decisions(cycle_inputs, request)
     if inputs.forecast is None and request.method != Method.FCFS:
         raise ConflictError(
             f"network {network_id!r} has no forecast; PUT …/forecast first, or import "
             'reservations (POST …/reservations) and optimize with "forecast": "history"',
             ["forecast"],
         )
+    if alter is not None:
+        inputs = alter(inputs)
     body = compute_decisions(
         inputs.network, inputs.forecast, inputs.sold, request, overrides=inputs.overrides
     )
-    return store.publish_decisions(inputs, body, run_id=run_id)
+    return inputs, body
 
 
 def execute_run(
