@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import decide, forecast, leg, network, segments, serve, simulate
+from . import decide, forecast, leg, network, quote, segments, serve, simulate
 from ._common import Command, Group, console
 
 __all__ = ["app", "main"]
@@ -52,6 +52,7 @@ for _name, _func in (
     ("serve", serve.serve),
     ("simulate", simulate.simulate_command),
     ("run", simulate.run),
+    ("quote", quote.quote),
     ("decide", decide.decide),
     ("backtest", decide.backtest),
 ):

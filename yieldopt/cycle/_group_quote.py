@@ -27,6 +27,9 @@ def quote_group_for(
     room_type: str | None = None,
     ancillary: float = 0.0,
     cost_to_serve: float = 0.0,
+    ancillary_per_unit: float = 0.0,
+    attrition: float = 0.0,
+    commission: float = 0.0,
     shift_days: int = 3,
 ) -> GroupQuote:
     """Quote a group block against tonight's forecast and rooms still to sell.
@@ -50,9 +53,12 @@ def quote_group_for(
         Offered rate per room-night (money).
     room_type : str, optional
         Required when the hotel has room types.
-    ancillary, cost_to_serve, shift_days
-        As in :class:`yieldopt.optimize.GroupRequest` and ``group_quote``: total
-        ancillary spend (money), cost per room-night (money), date shifts quoted.
+    ancillary, cost_to_serve, ancillary_per_unit, attrition, commission, shift_days
+        As in :class:`yieldopt.optimize.GroupRequest` and ``group_quote``: flat
+        ancillary spend of the group (money), cost per room-night used (money),
+        ancillary spend per room-night used (money), the share of the block that does
+        not materialize and the share of the room revenue paid as commission (both in
+        [0, 1)), date shifts quoted.
 
     Returns
     -------
@@ -86,6 +92,9 @@ def quote_group_for(
         "rate": rate,
         "ancillary": ancillary,
         "cost_to_serve": cost_to_serve,
+        "ancillary_per_unit": ancillary_per_unit,
+        "attrition": attrition,
+        "commission": commission,
     }
     demand = controls.demand.to_numpy()  # aligned with the network's products
     return group_quote(controls.network, demand, request, shift_days=shift_days)

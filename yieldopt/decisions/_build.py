@@ -230,7 +230,8 @@ def quote_group(
     remaining : ndarray of int, shape (m,)
         Units left per resource (authorized − sold).
     request : mapping
-        ``{"units", "rate", "ancillary"?, "cost_to_serve"?, "alternatives"?}`` as in
+        ``{"units", "rate", "ancillary"?, "ancillary_per_unit"?, "cost_to_serve"?,
+        "attrition"?, "commission"?, "alternatives"?}`` as in
         :meth:`~yieldopt.optimize.GroupRequest.from_record`.
     shift_days : int
         Date shifts to quote (±1..±shift_days) for dated resource ids.
@@ -271,6 +272,8 @@ def quote_group(
         "break_even_rate": _num(q.break_even_rate),
         "margin": _num(q.margin),
         "bid_price_displacement": _num(q.bid_price_displacement),
+        "total_units": q.request.total_units,
+        "expected_units": q.expected_units,
         "reason": q.reason,
         "bid_prices": {k: float(v) for k, v in q.bid_prices.items()},
         "alternatives": alts,
