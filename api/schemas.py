@@ -28,10 +28,23 @@ from .schemas_cycle import (
     ReservationIn,
     ReservationsIn,
 )
+from .schemas_overrides import (
+    AuditEntryOut,
+    AuditOut,
+    OverrideIn,
+    OverrideOut,
+    OverridesOut,
+    WhatIfIn,
+    WhatIfOut,
+    WhatIfPublishIn,
+    WhatIfPublishOut,
+)
 
 __all__ = [
     "MAX_MONEY",
     "MAX_UNITS",
+    "AuditEntryOut",
+    "AuditOut",
     "BookingIn",
     "BookingList",
     "BookingOut",
@@ -50,6 +63,9 @@ __all__ = [
     "NightControlOut",
     "OptimizationIn",
     "OptimizationOut",
+    "OverrideIn",
+    "OverrideOut",
+    "OverridesOut",
     "PriceQuoteIn",
     "PriceQuoteOut",
     "PriceQuoteRow",
@@ -58,6 +74,10 @@ __all__ = [
     "RequestIn",
     "ReservationIn",
     "ReservationsIn",
+    "WhatIfIn",
+    "WhatIfOut",
+    "WhatIfPublishIn",
+    "WhatIfPublishOut",
 ]
 
 
@@ -195,6 +215,14 @@ class DecisionsOut(BaseModel):
     los: list[dict[str, Any]] | None
     min_los: list[dict[str, Any]] | None
     params: dict[str, Any]
+    overrides: list[dict[str, Any]] = Field(
+        [], description="Overrides in force in this version (bid_prices/authorized include them)."
+    )
+    optimized: dict[str, Any] | None = Field(
+        None,
+        description='{"bid_prices", "authorized"} as the optimizer left them, before '
+        "overrides; null when no override applies.",
+    )
 
     @classmethod
     def of(cls, ds: DecisionSet) -> DecisionsOut:
