@@ -1,12 +1,15 @@
 """ASGI middleware of the service's edge.
 
-- :class:`Guard` authenticates every ``/v1`` request from its ``Authorization`` header
-  before any of its body is read (401), and throttles client addresses that keep
-  presenting wrong keys (429 with ``Retry-After``);
+- :class:`Guard` authenticates every ``/v1`` request (and the workspace's fragments under
+  ``/workspace/``) from its ``Authorization`` header before any of its body is read
+  (401), and throttles client addresses that keep presenting wrong keys (429 with
+  ``Retry-After``);
 - :class:`BodyLimit` rejects request bodies larger than the configured limit (413);
 - :class:`EdgeHeaders` adds ``X-Content-Type-Options: nosniff`` to every answer,
-  ``Cache-Control: no-store`` to the API's (not to the documentation's static assets),
-  and the full ``Allow`` header to 405 answers.
+  ``Cache-Control: no-store`` to the API's (not to static assets: the documentation's
+  and the workspace's, which are cached), a strict ``Content-Security-Policy`` to the
+  workspace's pages (:data:`WORKSPACE_CSP`: scripts and styles from this origin only,
+  no inline script), and the full ``Allow`` header to 405 answers.
 """
 
 from __future__ import annotations
@@ -18,12 +21,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .errors import problem
 from .security import FailureThrottle, KeyRing
 
-__all__ = ["CHALLENGE", "BodyLimit", "EdgeHeaders", "Guard"]
+__all__ = ["CHALLENGE", "WORKSPACE_CSP", "BodyLimit", "EdgeHeaders", "Guard"]
 
 #: ``WWW-Authenticate`` of a 401.
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
 # Query parameters a client might put a key in by mistake (the key is refused there).
 _KEY_PARAMS = (b"api_key", b"apikey", b"key", b"token", b"access_token", b"auth")
+#: Content-Security-Policy of the workspace (``/``, ``/workspace/…``, its static files):
+#: nothing from other origins, no inline script or style element, no framing.
+WORKSPACE_CSP = (
+    b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    b"connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+    b"frame-ancestors 'none'"
+)
+#: Paths of the workspace's static files (cacheable; URLs carry the version).
+WORKSPACE_STATIC = "/static/"
+_WORKSPACE_PAGES = ("/workspace/", WORKSPACE_STATIC)
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -46,19 +59,22 @@ class Guard:
     ----------
     app : ASGI app
         The wrapped application.
-    prefix : str
-        Paths that need a key.
+    prefix : str or tuple of str
+        Paths that need a key (the API's and the workspace fragments').
     """
 
-    def __init__(self, app: ASGIApp, prefix: str = "/v1/") -> None:
+    def __init__(
+        self, app: ASGIApp, prefix: str | tuple[str, ...] = ("/v1/", "/workspace/")
+    ) -> None:
         self.app = app
-        self.prefix = prefix
+        self.prefixes = (prefix,) if isinstance(prefix, str) else tuple(prefix)
+
+    def _guarded(self, path: str) -> bool:
+        return any(path.startswith(p) or path == p.rstrip("/") for p in self.prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection scope."""
-        if scope["type"] != "http" or not (
-            scope["path"].startswith(self.prefix) or scope["path"] == self.prefix.rstrip("/")
-        ):
+        if scope["type"] != "http" or not self._guarded(scope["path"]):
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
@@ -152,7 +168,8 @@ class EdgeHeaders:
     app : ASGI app
         The wrapped application.
     static_prefix : str
-        Paths of cacheable static assets (the documentation's).
+        Paths of cacheable static assets (the documentation's); the workspace's
+        (:data:`WORKSPACE_STATIC`) are cacheable too.
     """
 
     def __init__(self, app: ASGIApp, static_prefix: str) -> None:
@@ -164,7 +181,9 @@ class EdgeHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cacheable = scope["path"].startswith(self.static_prefix)
+        path = scope["path"]
+        cacheable = path.startswith((self.static_prefix, WORKSPACE_STATIC))
+        workspace = path in ("/", "/favicon.ico") or path.startswith(_WORKSPACE_PAGES)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -174,6 +193,12 @@ class EdgeHeaders:
                     headers.append((b"x-content-type-options", b"nosniff"))
                 if not cacheable and b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
+                elif cacheable and path.startswith(WORKSPACE_STATIC):
+                    headers.append((b"cache-control", b"public, max-age=86400"))
+                if workspace and b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", WORKSPACE_CSP))
+                    headers.append((b"referrer-policy", b"no-referrer"))
+                    headers.append((b"x-frame-options", b"DENY"))
                 if message["status"] == 405:
                     allow = ", ".join(_allowed_methods(scope)).encode()
                     headers = [(k, v) for k, v in headers if k.lower() != b"allow"]
