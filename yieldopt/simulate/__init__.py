@@ -1,10 +1,12 @@
 """Scenario simulation: sample paths, policies played in lockstep, metrics, executors."""
 
-from ._engine import BidPriceTracking, Outcome, play
+from ._engine import SPILL_REASONS, BidPriceTracking, Outcome, play
 from ._executors import DaskExecutor, Executor, LocalExecutor, make_executor
 from ._hindsight import hindsight
 from ._paths import Paths, draw_paths
+from ._resources import RESOURCE_COLUMNS, product_classes
 from ._simulate import (
+    HORIZON_DAYS,
     PolicyFactory,
     PolicySpec,
     SimulationResult,
@@ -15,6 +17,9 @@ from ._simulate import (
 )
 
 __all__ = [
+    "HORIZON_DAYS",
+    "RESOURCE_COLUMNS",
+    "SPILL_REASONS",
     "BidPriceTracking",
     "DaskExecutor",
     "Executor",
@@ -29,6 +34,7 @@ __all__ = [
     "make_executor",
     "play",
     "policy_label",
+    "product_classes",
     "reopt_times",
     "run_chunk",
     "simulate",

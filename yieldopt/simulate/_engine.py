@@ -22,9 +22,13 @@ from numpy.typing import NDArray
 from ..control import ControlModel, Policy
 from ._paths import CANCEL, REQUEST, Paths
 
-__all__ = ["CURVE_BINS", "BidPriceTracking", "Outcome", "play", "settle"]
+__all__ = ["CURVE_BINS", "SPILL_REASONS", "BidPriceTracking", "Outcome", "play", "settle"]
 
 CURVE_BINS = 20
+#: Why a request did not become a booking, in the order of :attr:`Outcome.spill_reasons`:
+#: no product of its set had a unit left; units were left but the policy closed every
+#: product; products were on offer but the customer chose none (logit or WTP choice).
+SPILL_REASONS = ("capacity", "controls", "choice")
 
 
 @runtime_checkable
@@ -61,6 +65,14 @@ class Outcome:
     bid_prices : shape (P, K + 1, m) or None, each path's bid prices at the opening and
         after each of the K later re-optimizations (bid-price policies only); kept per
         path so that means over paths do not depend on how paths were chunked
+    product_units : shape (P, n) or None, kept bookings per product (not cancelled,
+        no-shows included)
+    product_shown : shape (P, n) or None, shown customers per product (served or denied)
+    resource_spill : shape (P, m) or None, requests that did not become a booking,
+        counted on every resource of the request's most expensive product
+    spill_reasons : shape (P, 3, m) or None, ``resource_spill`` split by
+        :data:`SPILL_REASONS` (``None`` for the hindsight bound, which has no controls)
+    request_curve : shape (P, CURVE_BINS) or None, requests per horizon bin
     """
 
     revenue: NDArray[np.float64]
@@ -74,6 +86,11 @@ class Outcome:
     requests: NDArray[np.float64]
     curve: NDArray[np.float64]
     bid_prices: NDArray[np.float64] | None = None
+    product_units: NDArray[np.float64] | None = None
+    product_shown: NDArray[np.float64] | None = None
+    resource_spill: NDArray[np.float64] | None = None
+    spill_reasons: NDArray[np.float64] | None = None
+    request_curve: NDArray[np.float64] | None = None
 
 
 def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.float64]) -> Outcome:
@@ -85,6 +102,7 @@ def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.fl
     remaining[:, :m] = model.authorized
     remaining[:, m] = np.inf
     booked = np.full((p, width), -1, dtype=np.int64)
+    lost = np.full((p, width), -1, dtype=np.int8)  # index into SPILL_REASONS
     policy.reset(paths.path_ids)
 
     # Event index at which each path passes each re-optimization time (t = 0 is the reset).
@@ -114,10 +132,11 @@ def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.fl
             period = paths.period[rows, e]
             if paths.choice_u is not None:
                 u = paths.choice_u[rows, e]
-                chosen = _choose(policy, model, rows, stream, period, remaining, u)
+                chosen, why = _choose(policy, model, rows, stream, period, remaining, u)
             else:
-                chosen = _buy_down(policy, model, rows, stream, period, remaining)
+                chosen, why = _buy_down(policy, model, rows, stream, period, remaining)
             sold = chosen >= 0
+            lost[rows[~sold], e] = why[~sold]
             if sold.any():
                 r, j = rows[sold], chosen[sold]
                 remaining[r[:, None], res[j]] -= 1
@@ -133,7 +152,13 @@ def play(policy: Policy, model: ControlModel, paths: Paths, reopt: NDArray[np.fl
                 remaining[r[:, None], res[jj]] += 1
                 remaining[:, m] = np.inf
                 booked[r, req[gone]] = -2
-    return settle(model, paths, booked, bids)
+    return settle(model, paths, booked, bids, lost)
+
+
+def _why(fits: NDArray[np.bool_], offered: NDArray[np.bool_] | None = None) -> NDArray[np.int8]:
+    """Reason (index into :data:`SPILL_REASONS`) each request would be lost for, (Q,)."""
+    why = np.where(fits, 1, 0).astype(np.int8)
+    return why if offered is None else np.where(offered, np.int8(2), why)
 
 
 def _buy_down(
@@ -143,8 +168,8 @@ def _buy_down(
     stream: NDArray[np.int64],
     period: NDArray[np.int64],
     remaining: NDArray[np.float64],
-) -> NDArray[np.int64]:
-    """Product each request buys under buy-down (-1: none), shape (Q,).
+) -> tuple[NDArray[np.int64], NDArray[np.int8]]:
+    """Product each request buys under buy-down (-1: none) and why it was lost, (Q,) each.
 
     Columns are asked cheapest first and a customer stops at the first accepted one,
     so the policy is asked only about products the customer could still buy.
@@ -153,6 +178,7 @@ def _buy_down(
     res = model.product_resources
     chosen = np.full(rows.size, -1, dtype=np.int64)
     open_ = np.ones(rows.size, dtype=bool)
+    any_fit = np.zeros(rows.size, dtype=bool)
     for col in range(choice.shape[1]):
         prod = choice[stream, col]
         ask = open_ & (prod >= 0)
@@ -162,13 +188,14 @@ def _buy_down(
         pr = prod[idx]
         rem = remaining[rows[idx]]
         fits = np.all(np.take_along_axis(rem, res[pr], axis=1) >= 1, axis=1)
+        any_fit[idx[fits]] = True
         ok = np.zeros(idx.size, dtype=bool)
         if fits.any():
             f = np.flatnonzero(fits)
             ok[f] = policy.accept(rows[idx[f]], pr[f], period[idx[f]], rem[f])
         chosen[idx[ok]] = pr[ok]
         open_[idx[ok]] = False
-    return chosen
+    return chosen, _why(any_fit)
 
 
 def offer_sets(
@@ -178,15 +205,17 @@ def offer_sets(
     stream: NDArray[np.int64],
     period: NDArray[np.int64],
     remaining: NDArray[np.float64],
-) -> NDArray[np.bool_]:
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Which columns of each request's choice set are on offer, shape (Q, L).
 
     A product is offered when every resource it uses has a unit left and the policy
-    accepts it in the request's booking state.
+    accepts it in the request's booking state. Also returns, shape (Q,), whether some
+    product of the set had units left (offered or not).
     """
     choice = model.customers.choice_matrix
     res = model.product_resources
     offer = np.zeros((rows.size, choice.shape[1]), dtype=bool)
+    any_fit = np.zeros(rows.size, dtype=bool)
     for col in range(choice.shape[1]):
         prod = choice[stream, col]
         idx = np.flatnonzero(prod >= 0)
@@ -197,8 +226,9 @@ def offer_sets(
         fits = np.all(np.take_along_axis(rem, res[pr], axis=1) >= 1, axis=1)
         if fits.any():
             f = np.flatnonzero(fits)
+            any_fit[idx[f]] = True
             offer[idx[f], col] = policy.accept(rows[idx[f]], pr[f], period[idx[f]], rem[f])
-    return offer
+    return offer, any_fit
 
 
 def _choose(
@@ -209,12 +239,12 @@ def _choose(
     period: NDArray[np.int64],
     remaining: NDArray[np.float64],
     u: NDArray[np.float64],
-) -> NDArray[np.int64]:
-    """Product each request buys under the scenario's choice model (-1: none), shape (Q,)."""
-    offer = offer_sets(policy, model, rows, stream, period, remaining)
+) -> tuple[NDArray[np.int64], NDArray[np.int8]]:
+    """Product each request buys under the choice model (-1: none) and why it was lost."""
+    offer, any_fit = offer_sets(policy, model, rows, stream, period, remaining)
     col = model.customers.chooser.choose(stream, offer, u)
     prod = model.customers.choice_matrix[stream, np.maximum(col, 0)]
-    return np.where(col >= 0, prod, -1)
+    return np.where(col >= 0, prod, -1), _why(any_fit, offer.any(axis=1))
 
 
 def settle(
@@ -222,13 +252,15 @@ def settle(
     paths: Paths,
     booked: NDArray[np.int64],
     bid_prices: NDArray[np.float64] | None = None,
+    lost: NDArray[np.int8] | None = None,
 ) -> Outcome:
     """Turn the bookings of each path into revenue, shows, denials and the other metrics.
 
-    ``booked[p, e]`` is the product sold at request event ``e`` (-1 none, -2 cancelled).
+    ``booked[p, e]`` is the product sold at request event ``e`` (-1 none, -2 cancelled);
+    ``lost[p, e]`` why an unsold request was lost (index into :data:`SPILL_REASONS`).
     """
     p = booked.shape[0]
-    m = model.n_resources
+    m, n = model.n_resources, model.prices.size
     kept = booked >= 0
     j = np.where(kept, booked, 0)
     nres = (model.product_resources[j] < m).sum(axis=2)  # resources per product, (P, E)
@@ -248,12 +280,11 @@ def settle(
     denied_cost = denied * model.denied_cost
     occupied = np.minimum(load, model.capacity).sum(axis=1)
     made = booked != -1
-    requests = (paths.kind == REQUEST).sum(axis=1).astype(np.float64)
-    spill = requests - (made & (paths.kind == REQUEST)).sum(axis=1)
+    is_request = paths.kind == REQUEST
+    requests = is_request.sum(axis=1).astype(np.float64)
+    spill = requests - (made & is_request).sum(axis=1)
     bins = np.minimum((paths.time * CURVE_BINS).astype(np.int64), CURVE_BINS - 1)
-    curve = np.zeros((p, CURVE_BINS))
-    rr, ee = np.nonzero(made & (paths.kind == REQUEST))
-    np.add.at(curve, (rr, bins[rr, ee]), 1.0)
+    curve = _per_bin(p, made & is_request, bins)
     return Outcome(
         revenue=booking_revenue - denied_cost,
         value=booking_value - denied_cost,
@@ -266,4 +297,61 @@ def settle(
         requests=requests,
         curve=curve,
         bid_prices=bid_prices,
+        product_units=_per_product(p, n, kept, booked),
+        product_shown=_per_product(p, n, shows, booked),
+        resource_spill=lost_per_resource(model, paths.stream, is_request & ~made),
+        spill_reasons=None if lost is None else _spill_reasons(model, paths, made, lost),
+        request_curve=_per_bin(p, is_request, bins),
+    )
+
+
+def _per_bin(p: int, mask: NDArray[np.bool_], bins: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Count the events of ``mask`` per path and horizon bin, shape (P, CURVE_BINS)."""
+    rr, ee = np.nonzero(mask)
+    return (
+        np.bincount(rr * CURVE_BINS + bins[rr, ee], minlength=p * CURVE_BINS)
+        .reshape(p, CURVE_BINS)
+        .astype(np.float64)
+    )
+
+
+def _per_product(
+    p: int, n: int, mask: NDArray[np.bool_], booked: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Count the events of ``mask`` per path and product sold, shape (P, n)."""
+    rr, ee = np.nonzero(mask)
+    return np.bincount(rr * n + booked[rr, ee], minlength=p * n).reshape(p, n).astype(np.float64)
+
+
+def lost_per_resource(
+    model: ControlModel, stream: NDArray[np.int64], mask: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """Count the requests of ``mask`` on the resources they asked for, shape (P, m).
+
+    A request counts once on every resource of its stream's most expensive product
+    (choice sets are sorted by ascending price, so the last one): what it would
+    have used had it bought at most.
+    """
+    p, m = mask.shape[0], model.n_resources
+    cm = model.customers.choice_matrix  # padded with -1 at the end
+    top = cm[np.arange(cm.shape[0]), (cm >= 0).sum(axis=1) - 1]
+    out = np.zeros((p, m + 1))
+    rr, ee = np.nonzero(mask)
+    if rr.size:
+        use = model.product_resources[top[stream[rr, ee]]]
+        np.add.at(out, (np.repeat(rr, use.shape[1]), use.ravel()), 1.0)
+    return out[:, :m]
+
+
+def _spill_reasons(
+    model: ControlModel, paths: Paths, made: NDArray[np.bool_], lost: NDArray[np.int8]
+) -> NDArray[np.float64]:
+    """:func:`lost_per_resource` split by :data:`SPILL_REASONS`, shape (P, 3, m)."""
+    unsold = (paths.kind == REQUEST) & ~made
+    return np.stack(
+        [
+            lost_per_resource(model, paths.stream, unsold & (lost == k))
+            for k in range(len(SPILL_REASONS))
+        ],
+        axis=1,
     )

@@ -69,7 +69,9 @@ def _one_path(model: ControlModel, paths: Paths, row: int, objective: NDArray[np
     sol = get_solver("highs").solve(LinearProgram(obj, matrix, rhs, upper))
     x, z = sol.x[:n_x], sol.x[n_x:]
     used = a @ x
-    return sol.objective, x, cols, shown, z, used, req.size
+    # Customers of each group not assigned to any product, by their stream.
+    lost = count - np.bincount(gi, weights=x, minlength=len(groups))
+    return sol.objective, x, cols, shown, z, used, req.size, (groups[:, 0], lost)
 
 
 def hindsight(model: ControlModel, paths: Paths) -> Outcome:
@@ -80,9 +82,20 @@ def hindsight(model: ControlModel, paths: Paths) -> Outcome:
     }
     fields.update({k: np.zeros(p) for k in ("denied", "denied_cost", "spill", "requests")})
     same = np.allclose(model.values, model.prices)
-    nres = (model.product_resources < model.n_resources).sum(axis=1)
+    m, n = model.n_resources, model.prices.size
+    nres = (model.product_resources < m).sum(axis=1)
+    units, shown_units = np.zeros((p, n)), np.zeros((p, n))
+    cm = model.customers.choice_matrix
+    top = cm[np.arange(cm.shape[0]), (cm >= 0).sum(axis=1) - 1]  # most expensive product
+    lost_res = np.zeros((p, m + 1))
     for row in range(p):
-        obj, x, cols, _shown, z, used, n_req = _one_path(model, paths, row, model.prices)
+        obj, x, cols, shown, z, used, n_req, (streams, lost) = _one_path(
+            model, paths, row, model.prices
+        )
+        units[row] = np.bincount(cols, weights=x, minlength=n)
+        shown_units[row] = np.bincount(cols, weights=x * shown, minlength=n)
+        use = model.product_resources[top[streams]]
+        np.add.at(lost_res[row], use.ravel(), np.repeat(lost, use.shape[1]))
         fields["revenue"][row] = obj
         fields["booking_revenue"][row] = model.prices[cols] @ x
         fields["units_sold"][row] = nres[cols] @ x
@@ -92,4 +105,10 @@ def hindsight(model: ControlModel, paths: Paths) -> Outcome:
         fields["requests"][row] = n_req
         fields["spill"][row] = n_req - x.sum()
         fields["value"][row] = obj if same else _one_path(model, paths, row, model.values)[0]
-    return Outcome(curve=np.full((p, CURVE_BINS), np.nan), **fields)
+    return Outcome(
+        curve=np.full((p, CURVE_BINS), np.nan),
+        product_units=units,
+        product_shown=shown_units,
+        resource_spill=lost_res[:, :m],
+        **fields,
+    )

@@ -7,24 +7,22 @@ import pickle
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from ..control import POLICIES, ControlModel, Policy, make_policy
 from ..errors import InputError
 from ..model import POLICY_NAMES, PolicyName, Scenario, load_scenario
-from ._engine import CURVE_BINS, play
+from ._engine import play
 from ._executors import Executor, LocalExecutor, make_executor
 from ._hindsight import hindsight
-from ._metrics import summarize
 from ._paths import draw_paths
+from ._result import ARRAY_FIELDS, PATH_FIELDS, SimulationResult, collect
 
 __all__ = [
+    "HORIZON_DAYS",
     "PolicyFactory",
     "PolicySpec",
     "SimulationResult",
@@ -34,58 +32,17 @@ __all__ = [
     "simulate",
 ]
 
+#: Booking horizon in days by scenario kind when neither the caller nor booking history
+#: says (only labels time: the simulator's horizon is a fraction). Hotels sell most
+#: rooms in the last three months; airlines open sales about a year out but book most
+#: seats in the last six months.
+HORIZON_DAYS: dict[str, float] = {"hotel": 90.0, "airline": 180.0, "network": 90.0}
+
 # Builds a policy for a model and seed: a Policy subclass itself, a module-level
 # function, or a functools.partial of either (see simulate).
 type PolicyFactory = Callable[[ControlModel, int], Policy]
 # What simulate takes per policy: a built-in name or a factory.
 type PolicySpec = str | PolicyFactory
-
-_PATH_FIELDS = (
-    "revenue",
-    "value",
-    "booking_revenue",
-    "units_sold",
-    "occupied",
-    "denied",
-    "denied_cost",
-    "spill",
-    "requests",
-)
-
-
-@dataclass(frozen=True, eq=False)
-class SimulationResult:
-    """What :func:`simulate` returns.
-
-    Attributes
-    ----------
-    summary : DataFrame
-        One row per policy: ``policy``, ``revenue_mean``, ``revenue_hw95`` (95% half-width),
-        ``value_mean``, ``value_hw95``, ``load_factor``, ``adr``, ``revpar``, ``spill``,
-        ``denied``, ``denied_cost``, ``rom``, ``samples``.
-    paths : DataFrame
-        One row per policy and sample path with the per-path metrics.
-    booking_curves : DataFrame
-        Mean bookings made per horizon bin: ``policy``, ``horizon`` (bin start, 0 =
-        opening of sales), ``bookings``, ``cumulative``.
-    bid_prices : DataFrame
-        Mean bid price per resource at the opening and after each re-optimization
-        (bid-price policies): ``policy``, ``horizon``, ``resource``, ``bid_price``.
-    scenario : str
-        Scenario name.
-    seconds : float
-        Wall-clock time of the simulation.
-    settings : dict
-        Samples, seed, re-optimizations and executor used.
-    """
-
-    summary: pd.DataFrame
-    paths: pd.DataFrame
-    booking_curves: pd.DataFrame
-    bid_prices: pd.DataFrame
-    scenario: str
-    seconds: float
-    settings: dict = field(default_factory=dict)
 
 
 def reopt_times(k: int) -> NDArray[np.float64]:
@@ -137,11 +94,7 @@ def run_chunk(
         else:
             policy = make_policy(spec, model, seed) if isinstance(spec, str) else spec(model, seed)
             label, res = policy_label(policy), play(policy, model, paths, reopt)
-        fields: dict[str, NDArray[np.float64] | None] = {
-            k: getattr(res, k) for k in (*_PATH_FIELDS, "curve")
-        }
-        fields["bid_prices"] = res.bid_prices
-        out[label] = fields
+        out[label] = {k: getattr(res, k) for k in (*PATH_FIELDS, *ARRAY_FIELDS)}
     return out
 
 
@@ -157,6 +110,7 @@ def simulate(
     executor: Executor | None = None,
     chunk_size: int | None = None,
     progress: bool | Callable[[int, int], None] = False,
+    horizon_days: float | None = None,
 ) -> SimulationResult:
     """Simulate booking policies on common random sample paths of a scenario.
 
@@ -197,6 +151,12 @@ def simulate(
         Sample paths per task; chosen from the scenario size by default.
     progress : bool or callable
         ``True`` shows a progress bar; a callable receives ``(done, total)`` paths.
+    horizon_days : float, optional
+        Length of the booking horizon in days, for the ``days_before`` columns of the
+        results (sales open this many days before arrival or departure). Scenarios
+        give the horizon as a fraction, so this only labels time; by default
+        :data:`HORIZON_DAYS` of the scenario's kind (``yieldopt run`` takes it from
+        the booking history when the scenario has one).
 
     Returns
     -------
@@ -253,7 +213,26 @@ def simulate(
         if close:
             close()
     seconds = time.perf_counter() - start
-    return _collect(sc, model, names, tasks, results, reopt, seconds, workers, cluster)
+    settings = {
+        "samples": samples,
+        "seed": seed,
+        "reoptimize": int(reopt.size),
+        "workers": workers,
+        "cluster": cluster,
+        "authorized": model.authorized.tolist(),
+    }
+    days = _horizon_days(sc, horizon_days)
+    return collect(sc, model, names, tasks, results, reopt, seconds, settings, days)
+
+
+def _horizon_days(sc: Scenario, horizon_days: float | None) -> float:
+    """Return the booking horizon in days: as given, or the default of the scenario kind."""
+    if horizon_days is None:
+        return HORIZON_DAYS.get(sc.kind, HORIZON_DAYS["network"])
+    days = float(horizon_days)
+    if not math.isfinite(days) or days <= 0:
+        raise InputError("horizon_days", f"must be a positive number of days, got {horizon_days}")
+    return days
 
 
 def _policy_labels(specs: Sequence[PolicySpec], model: ControlModel, seed: int) -> list[str]:
@@ -310,73 +289,6 @@ def _check_picklable(specs: Sequence[PolicySpec], ex: LocalExecutor) -> None:
                 f"{spec!r} cannot be sent to {ex.workers} worker processes ({exc}); use a "
                 "Policy subclass, a module-level function or a functools.partial of one",
             ) from None
-
-
-def _collect(
-    sc: Scenario,
-    model: ControlModel,
-    names: list[str],
-    tasks: list[tuple[Any, ...]],
-    results: list[Any],
-    reopt: NDArray[np.float64],
-    seconds: float,
-    workers: int,
-    cluster: str | None,
-) -> SimulationResult:
-    frames, curves, bids = [], [], []
-    for name in names:
-        parts = [r[name] for r in results]
-        ids = np.concatenate([t[2] for t in tasks])
-        frame = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in _PATH_FIELDS})
-        frame.insert(0, "path", ids)
-        frame.insert(0, "policy", name)
-        frames.append(frame)
-        curve = np.concatenate([p["curve"] for p in parts]).mean(axis=0)
-        if name != PolicyName.HINDSIGHT:
-            curves.append(
-                pd.DataFrame(
-                    {
-                        "policy": name,
-                        "horizon": np.arange(CURVE_BINS) / CURVE_BINS,
-                        "bookings": curve,
-                        "cumulative": np.cumsum(curve),
-                    }
-                )
-            )
-        if parts[0]["bid_prices"] is not None:
-            # Per-path prices in path order, then one mean: the same floats for any chunking.
-            mean = np.concatenate([p["bid_prices"] for p in parts]).mean(axis=0)
-            when = np.concatenate([[0.0], reopt[reopt > 0]])
-            for k, frac in enumerate(when):
-                bids.append(
-                    pd.DataFrame(
-                        {
-                            "policy": name,
-                            "horizon": frac,
-                            "resource": model.network.resource_ids,
-                            "bid_price": mean[k],
-                        }
-                    )
-                )
-    paths = pd.concat(frames, ignore_index=True)
-    summary = summarize(paths, float(model.capacity.sum()), sc.kind == "hotel")
-    samples = int(sum(len(t[2]) for t in tasks))
-    return SimulationResult(
-        summary=summary,
-        paths=paths,
-        booking_curves=pd.concat(curves, ignore_index=True) if curves else pd.DataFrame(),
-        bid_prices=pd.concat(bids, ignore_index=True) if bids else pd.DataFrame(),
-        scenario=sc.name,
-        seconds=seconds,
-        settings={
-            "samples": samples,
-            "seed": int(tasks[0][3]) if tasks else None,
-            "reoptimize": int(reopt.size),
-            "workers": workers,
-            "cluster": cluster,
-            "authorized": model.authorized.tolist(),
-        },
-    )
 
 
 def _progress(
