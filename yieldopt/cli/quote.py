@@ -121,9 +121,9 @@ def _requests(
     given = {k: v for k, v in terms.items() if v is not None}
     alts = [parse_units(a, ids, "--alternative") for a in alternatives]
     if units is not None:
+        record: dict[str, Any] = {"units": parse_units(units, ids), **given}
         if "rate" not in given:
             raise InputError("--rate", "is required with --units (money per unit)")
-        record: dict[str, Any] = {"units": parse_units(units, ids), **given}
         if alts:
             record["alternatives"] = alts
         return [("request", record, None)]

@@ -197,7 +197,10 @@ class GroupRecord(_Table):
     units: dict[str, Any] | list[Any]
     rate: Number
     ancillary: Number | None = None
+    ancillary_per_unit: Number | None = None
     cost_to_serve: Number | None = None
+    attrition: Number | None = None
+    commission: Number | None = None
     alternatives: list[Any] | None = None
 
 
