@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..cycle import NightlyControls
+from ._blocks import calendar_weeks, render
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -63,13 +63,6 @@ _BLUE, _ORANGE, _GREEN, _SKY, _VERMILION, _GREY = (
     "#6E6E6E",
 )
 _METHOD_COLOURS = (_BLUE, _ORANGE, _GREEN, "#CC79A7", _VERMILION, _GREY, _SKY, "#8C6D31")
-
-_ENV = Environment(
-    loader=PackageLoader("yieldopt.report", "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def _figure(height: float) -> Figure:
@@ -230,7 +223,7 @@ def _calendar(controls: pd.DataFrame) -> list[dict[str, Any]]:
             label=c["room_type"].astype(str) + ": ",
         )
     nights = pd.DatetimeIndex(sorted(pd.unique(c["night"])))
-    cells: dict[pd.Timestamp, dict[str, Any]] = {}
+    cells: dict[pd.Timestamp, dict[str, str]] = {}
     for day in nights:
         rows = c[c["night"] == day]
         words = []
@@ -243,17 +236,8 @@ def _calendar(controls: pd.DataFrame) -> list[dict[str, Any]]:
                 words.append(f"{prefix}MinLOS {int(mlos)}")
         cta = bool(rows["closed_to_arrival"].any())
         kind = "cta" if cta else ("minlos" if words else "open")
-        cells[day] = {"day": day.strftime("%d %b"), "kind": kind, "text": "; ".join(words)}
-    weeks: list[dict[str, Any]] = []
-    if len(nights) == 0:
-        return weeks
-    start = nights[0] - pd.Timedelta(days=nights[0].weekday())
-    day = start
-    while day <= nights[-1]:
-        week = [cells.get(day + pd.Timedelta(days=k)) for k in range(7)]
-        weeks.append({"start": day.strftime("%Y-%m-%d"), "days": week})
-        day += pd.Timedelta(days=7)
-    return weeks
+        cells[day] = {"kind": kind, "text": "; ".join(words)}
+    return calendar_weeks(cells)
 
 
 def _fmt(value: Any, decimals: int = 1) -> str:
@@ -348,7 +332,8 @@ def decide_report(
             "occupancy_png": _occupancy_plot(night, as_of),
             "bid_png": _bid_plot(c, as_of, currency),
         }
-    return _ENV.get_template("decide.html").render(
+    return render(
+        "decide.html",
         title=title or f"{inputs['property']}: controls as of {as_of}",
         source=source,
         s=summary,

@@ -1,29 +1,43 @@
 """Write simulation results to CSV/Parquet and render a self-contained HTML report.
 
 The report is one HTML file with inline CSS and plots embedded as base64 PNGs, so it can be
-mailed, archived or opened offline. This module assembles the page (header, policy
-comparison table, extra sections, CSS); the plots come from :mod:`._plots` and the escaping,
-number formats and generic tables from :mod:`._html`.
+mailed, archived or opened offline. It is rendered from the Jinja2 template
+``templates/run.html`` (sharing ``base.html``, ``macros.html`` and ``report.css`` with the
+morning page of ``yieldopt decide``); this module gathers what the template shows: the run's
+facts, the policy comparison (:mod:`._compare`), the figures (:mod:`._plots`) and the extra
+sections of the main job (:mod:`._run`).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..model import Scenario
 from ..simulate import SimulationResult
-from ._html import _DASH, _duration, _e, _mean_hw, _money_decimals, _num, _pct, _section
-from ._plots import _plot_sections, _policy_colours
+from ._blocks import FigureBlock, as_block, render
+from ._compare import comparison_table, headline, rom_explanations
+from ._figures import policy_colours
+from ._format import _DASH, _duration, _num
+from ._plots import figures
 
 __all__ = ["write_report", "write_results"]
 
-_BOUND = "hindsight"
+#: What one row of each results file is, for the report's list of files.
+_FILES = {
+    "summary.csv": "one row per policy (the comparison table)",
+    "paths.parquet": "one row per policy and sample path",
+    "resources.csv": "one row per policy and resource (night or leg): sales, occupancy, "
+    "revenue, denied, spill",
+    "product_mix.csv": "units and revenue per policy, resource and rate plan or fare class",
+    "booking_curves.csv": "bookings and requests per policy over the booking horizon",
+    "bid_prices.csv": "bid prices per policy and resource at each re-optimization",
+    "opening_controls.csv": "the opening controls: bid prices, authorized capacity, MinLOS",
+}
 
 
 def write_results(result: SimulationResult, out_dir: str | Path) -> dict[str, Path]:
@@ -76,73 +90,70 @@ def write_report(
     """Render a self-contained HTML report of a simulation (``report.html``).
 
     The report shows the run settings, a policy comparison table (the best policy other
-    than the hindsight bound highlighted) and four plots: revenue distribution per policy,
-    bid prices over the booking horizon (bid-price policies only; skipped if there are
-    none), load factor per policy and cumulative booking curves.
+    than the hindsight bound highlighted; a negative ROM explained next to it) and the
+    figures that have data: revenue distribution per policy, occupancy by stay night or
+    load factor by leg and the rate-plan / fare-class mix (with the per-resource results
+    of the simulation), bid prices over the booking horizon and booking curves against
+    the forecast (days before arrival), load factor per policy. Each figure has labelled
+    axes with units, a "how to read this" caption and, where it holds them, a link to the
+    results file with every number (files present in ``out_dir`` when the report is
+    written).
 
     Parameters
     ----------
     result : SimulationResult
         What :func:`~yieldopt.simulate.simulate` returned for ``scenario``.
     scenario : Scenario
-        The simulated scenario (name, kind and capacity are shown).
+        The simulated scenario (name, kind, capacity and products are used).
     out_dir : str or Path
         Directory to write into; created (with parents) if missing.
-    sections : sequence of (str, DataFrame or str), optional
+    sections : sequence of (str, content), optional
         Extra sections appended after the plots, as ``(title, content)``. A DataFrame (or
-        Series) becomes a table (first 200 rows); a ``str`` is shown as escaped
-        preformatted text; an object with an ``__html__()`` method (e.g.
-        ``markupsafe.Markup``) is inserted as trusted HTML.
+        Series) becomes a table (first 200 rows), a :class:`~yieldopt.report.Section`
+        table or calendar is shown as such, a ``str`` as escaped text, and an object with
+        an ``__html__()`` method (e.g. ``markupsafe.Markup``) is inserted as trusted HTML.
 
     Returns
     -------
     Path
         The written ``report.html``.
+
+    Raises
+    ------
+    TypeError
+        If a section's content is none of these, naming the section.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    colours = _policy_colours(list(result.summary["policy"]))
-    body = [
-        _header(result, scenario),
-        _comparison(result, scenario, colours),
-        *_plot_sections(result, scenario, colours),
-        *(_section(title, content) for title, content in sections or ()),
-    ]
-    title = f"yieldopt simulation report {_DASH} {scenario.name}"
-    page = (
-        "<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(body)
-        + "\n<footer>Generated by yieldopt. Self-contained: no external resources.</footer>"
-        + "\n</main>\n</body>\n</html>\n"
+    blocks = [as_block(title, content) for title, content in sections or ()]
+    present = {p.name for p in out.iterdir() if p.is_file()}
+    colours = policy_colours(list(result.summary["policy"]))
+    why = rom_explanations(result.summary, scenario)
+    page = render(
+        "run.html",
+        title=f"yieldopt simulation report {_DASH} {scenario.name}",
+        scenario=scenario.name,
+        facts=_facts(result, scenario),
+        headline=headline(result.summary),
+        comparison=comparison_table(result.summary, scenario.kind, colours, set(why)),
+        why=why,
+        hotel=scenario.kind == "hotel",
+        figures=[_linked(f, present) for f in figures(result, scenario, colours)],
+        blocks=blocks,
+        files=[(name, what) for name, what in _FILES.items() if name in present],
     )
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     return path
 
 
-# -------------------------------------------------------------------- best policy
+def _linked(fig: FigureBlock, present: set[str]) -> FigureBlock:
+    """Keep a figure's link to its results file only when the file is there."""
+    return fig if fig.csv in present else dataclasses.replace(fig, csv="", csv_what="")
 
 
-def _best_policy(summary: pd.DataFrame) -> str | None:
-    """Policy with the highest mean value (revenue if values are missing), hindsight excluded.
-
-    Value is the optimizers' objective; it equals revenue without segment adjustments.
-    """
-    rows = summary[summary["policy"] != _BOUND]
-    for column in ("value_mean", "revenue_mean"):
-        scores = rows[column].astype(float)
-        if np.isfinite(scores).any():
-            # The first highest score, NaN skipped (as idxmax), by position.
-            return str(rows["policy"].to_numpy()[int(np.nanargmax(scores.to_numpy()))])
-    return None
-
-
-# ------------------------------------------------------------------------- header
-
-
-def _header(result: SimulationResult, scenario: Scenario) -> str:
+def _facts(result: SimulationResult, scenario: Scenario) -> list[tuple[str, str]]:
+    """List the run's settings as (name, value) pairs for the header."""
     s = result.settings
     network = scenario.network
     k = s.get("reoptimize")
@@ -162,155 +173,7 @@ def _header(result: SimulationResult, scenario: Scenario) -> str:
         ("Re-optimizations", reopt),
         ("Run time", _duration(result.seconds)),
     ]
-    items = "".join(f"<div><dt>{_e(a)}</dt><dd>{_e(b)}</dd></div>" for a, b in facts)
-    return (
-        f"<header><p class='eyebrow'>yieldopt {_DASH} policy simulation</p>"
-        f"<h1>{_e(scenario.name)}</h1><dl class='facts'>{items}</dl>"
-        f"{_headline(result.summary)}</header>"
-    )
-
-
-def _headline(summary: pd.DataFrame) -> str:
-    """One sentence with the result a revenue manager looks for first."""
-    best = _best_policy(summary)
-    if best is None:
-        return ""
-    by = summary.set_index("policy")
-    row: Any = by.loc[best]  # one policy's summary row
-    fcfs: Any = by.loc["fcfs"] if "fcfs" in by.index else None
-    dec = _money_decimals(summary["revenue_mean"])
-    parts = [
-        f"Best policy: <strong>{_e(best)}</strong> with mean revenue "
-        f"{_e(_mean_hw(row['revenue_mean'], row['revenue_hw95'], dec))}"
-    ]
-    if fcfs is not None and best != "fcfs" and fcfs["revenue_mean"] > 0:
-        gain = row["revenue_mean"] / fcfs["revenue_mean"] - 1
-        parts.append(f"{gain:+.1%} over first-come-first-served")
-    if math.isfinite(row["rom"]):
-        parts.append(f"{_pct(row['rom'])} of the revenue opportunity (ROM)")
-    return f"<p class='headline'>{', '.join(parts)}.</p>"
-
-
-# ---------------------------------------------------------------- comparison table
-
-
-def _comparison(result: SimulationResult, scenario: Scenario, colours: dict[str, str]) -> str:
-    summary = result.summary
-    best = _best_policy(summary)
-    money = _money_decimals(summary["revenue_mean"], summary["value_mean"])
-    hotel = scenario.kind == "hotel"
-    show_cost = bool((summary["denied_cost"].fillna(0) > 0).any())
-    # The name column is rendered apart (swatch, badge); the others by their formatter.
-    columns: list[tuple[str, Callable[[Any], str] | None]] = [
-        ("Policy", None),
-        ("Revenue (mean \u00b1 95% CI)", lambda r: _mean_hw(r.revenue_mean, r.revenue_hw95, money)),
-        ("Value (mean \u00b1 95% CI)", lambda r: _mean_hw(r.value_mean, r.value_hw95, money)),
-        ("Load factor", lambda r: _pct(r.load_factor)),
-    ]
-    if hotel:
-        rate = _money_decimals(summary["adr"], summary["revpar"])
-        columns += [
-            ("ADR", lambda r: _num(r.adr, rate)),
-            ("RevPAR", lambda r: _num(r.revpar, rate)),
-        ]
-    columns += [
-        ("Spill (requests)", lambda r: _num(r.spill, 1)),
-        ("Denied (customers)", lambda r: _num(r.denied, 1)),
-    ]
-    if show_cost:
-        columns.append(("Denied cost", lambda r: _num(r.denied_cost, money)))
-    columns.append(("ROM", lambda r: _pct(r.rom)))
-
-    head = "".join(f"<th>{_e(name)}</th>" for name, _ in columns)
-    rows = []
-    r: Any  # a namedtuple of the summary's columns
-    for r in summary.itertuples(index=False):
-        cls = "best" if r.policy == best else "bound" if r.policy == _BOUND else ""
-        badge = (
-            " <span class='badge'>best</span>"
-            if cls == "best"
-            else " <span class='badge muted'>upper bound</span>"
-            if cls == "bound"
-            else ""
-        )
-        swatch = f"<span class='swatch' style='background:{colours[r.policy]}'></span>"
-        cells = [f"<td class='name'>{swatch}{_e(r.policy)}{badge}</td>"]
-        cells += [f"<td>{_e(fmt(r))}</td>" for _, fmt in columns[1:] if fmt is not None]
-        rows.append(f"<tr class='{cls}'>{''.join(cells)}</tr>")
-    note = (
-        "Means over sample paths with 95% confidence half-widths (Student t); money in the "
-        "scenario's currency. <em>Value</em> is what bookings are worth to the firm (price + "
-        "ancillary \u2212 cost to serve + future value) and equals revenue without segment "
-        "adjustments. <em>Load factor</em>: occupied units over physical capacity. "
-        "<em>Spill</em>: requests not turned into bookings. <em>Denied</em>: shown customers "
-        "without a unit (overbooking). <em>ROM</em> (revenue opportunity metric): share of the "
-        "revenue gap between first-come-first-served (0%) and perfect hindsight (100%) that a "
-        "policy captures. Highlighted: the policy with the highest mean value, excluding the "
-        "hindsight bound, which knows all demand in advance."
-    )
-    if hotel:
-        note += (
-            " <em>ADR</em>: booking revenue per room-night sold; <em>RevPAR</em>: booking "
-            "revenue per available room-night."
-        )
-    return (
-        "<section><h2>Policy comparison</h2><div class='scroll'><table class='data'>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        f"<p class='note'>{note}</p></section>"
-    )
-
-
-_CSS = """
-:root { --ink:#1f2933; --muted:#5f6b76; --line:#d9dee3; --bg:#f6f7f9; --accent:#0b5cad;
-        --best:#e7f4ea; --best-line:#2e7d32; }
-* { box-sizing: border-box; }
-body { margin:0; background:var(--bg); color:var(--ink);
-       font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans",
-                    "Liberation Sans", sans-serif;
-       font-size:15px; line-height:1.5; }
-main { max-width:1120px; margin:0 auto; padding:32px 28px 48px; background:#fff;
-       box-shadow:0 0 0 1px var(--line); min-height:100vh; }
-header { border-bottom:3px solid var(--accent); padding-bottom:18px; margin-bottom:8px; }
-.eyebrow { margin:0; color:var(--accent); font-weight:600; letter-spacing:.06em;
-           text-transform:uppercase; font-size:12px; }
-h1 { margin:4px 0 14px; font-size:28px; line-height:1.2; overflow-wrap:anywhere; }
-h2 { font-size:19px; margin:34px 0 12px; padding-bottom:6px; border-bottom:1px solid var(--line); }
-.facts { display:grid; grid-template-columns:repeat(auto-fill, minmax(200px, 1fr));
-         gap:10px 24px; margin:0; }
-.facts div { border-left:3px solid var(--line); padding-left:10px; }
-.facts dt { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
-.facts dd { margin:0; font-weight:600; }
-.headline { margin:16px 0 0; padding:10px 14px; background:var(--best);
-            border-left:4px solid var(--best-line); }
-.scroll { overflow-x:auto; }
-table.data { border-collapse:collapse; width:100%; font-size:14px;
-             font-variant-numeric: tabular-nums; }
-table.data th { text-align:right; font-weight:600; color:var(--muted); font-size:12.5px;
-                border-bottom:2px solid var(--ink); padding:8px 10px; white-space:nowrap; }
-table.data td { text-align:right; padding:7px 10px; border-bottom:1px solid var(--line);
-                white-space:nowrap; }
-table.data th:first-child, table.data td:first-child,
-table.data td.text, table.data th.text { text-align:left; }
-table.data.generic { width:auto; min-width:50%; }
-table.data tbody tr:nth-child(even) { background:#fafbfc; }
-table.data tr.best, table.data tbody tr.best:nth-child(even) { background:var(--best); }
-table.data tr.best td { font-weight:600; }
-table.data tr.best td:first-child { box-shadow: inset 4px 0 0 var(--best-line); }
-table.data tr.bound td { color:var(--muted); font-style:italic; }
-.swatch { display:inline-block; width:11px; height:11px; border-radius:2px; margin-right:8px;
-          vertical-align:-1px; }
-.badge { display:inline-block; margin-left:8px; padding:0 7px; border-radius:9px; font-size:11px;
-         font-style:normal; font-weight:600; background:var(--best-line); color:#fff; }
-.badge.muted { background:#8a949e; }
-.note, figcaption { color:var(--muted); font-size:13px; margin:10px 0 0; max-width:900px; }
-figure { margin:0; }
-figure img { display:block; width:100%; height:auto; border:1px solid var(--line);
-             border-radius:4px; }
-pre { background:var(--bg); border:1px solid var(--line); border-radius:4px; padding:12px 14px;
-      overflow-x:auto; font-size:13px; line-height:1.45;
-      font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; }
-footer { margin-top:40px; color:var(--muted); font-size:12px; border-top:1px solid var(--line);
-         padding-top:10px; }
-@media print { body { background:#fff; } main { box-shadow:none; max-width:none; padding:0; }
-               section.plot { break-inside: avoid; } }
-"""
+    days = getattr(result, "horizon_days", None)
+    if days is not None:
+        facts.insert(4, ("Booking horizon", f"{float(days):,.0f} days"))
+    return facts

@@ -1,9 +1,10 @@
 """The sections the main job (``yieldopt run``) adds to the simulation report.
 
 Each function turns the result of one step of :mod:`yieldopt.pipeline` into report
-sections ``(title, content)``, content being a DataFrame (shown as a table) or a string
-(shown as text). Titles, column headings and notes live here, not in the pipeline, so
-that the pipeline returns data and this module words it.
+sections ``(title, content)``, content being a DataFrame (shown as a table), a string
+(shown as text), or a ready :class:`~._blocks.Table` or :class:`~._blocks.Calendar`
+(group quotes, minimum stays). Titles, column headings and notes live here, not in the
+pipeline, so that the pipeline returns data and this module words it.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ import pandas as pd
 from ..forecast import BacktestResult, ForecastScale
 from ..model import Network
 from ..optimize import DLPResult, GroupQuote
+from ._blocks import Calendar, Table
+from ._quotes import min_los_calendar, quote_alternatives, quotes_table
 
 __all__ = ["Section", "control_sections", "forecast_sections", "segment_sections"]
 
-#: One report section: a title and a table (DataFrame) or text (str).
-Section = tuple[str, pd.DataFrame | str]
+#: One report section: a title and a table (DataFrame or Table), a calendar or text (str).
+Section = tuple[str, pd.DataFrame | str | Table | Calendar]
 
 
 def segment_sections(
@@ -125,13 +128,16 @@ def control_sections(
     bound : DLPResult
         Deterministic LP on the authorized capacity (value bound and bid prices).
     min_los : DataFrame, optional
-        Minimum length of stay by arrival (hotel scenarios), one row per arrival.
+        Minimum length of stay by arrival (hotel scenarios), one row per arrival (and
+        segment): ``arrival`` (date), ``min_los`` (nights; NaN: closed to arrival).
     quotes : sequence of (str, GroupQuote)
         Group requests by name and their quotes.
 
     Returns
     -------
-    list of (str, DataFrame or str)
+    list of (str, DataFrame, Table, Calendar or str)
+        The bid-price table, the calendar of restricted arrivals, one summary row per
+        group with its best alternative, and each group's alternatives.
     """
     table = pd.DataFrame(
         {
@@ -144,7 +150,11 @@ def control_sections(
     title = f"Deterministic LP: value bound {bound.objective:,.0f}; bid prices, authorized capacity"
     out: list[Section] = [(title, table)]
     if min_los is not None:
-        out.append(("Minimum length of stay by arrival (from night bid prices)", min_los))
+        out.append(
+            ("Minimum length of stay by arrival (from night bid prices)", min_los_calendar(min_los))
+        )
+    if quotes:
+        out.append(("Group quotes", quotes_table(quotes)))
     for name, quote in quotes:
-        out.append((f"Group quote: {name} — {quote.decision}", quote.alternatives))
+        out.append((f"Group quote: {name} \u2014 {quote.decision}", quote_alternatives(quote)))
     return out
