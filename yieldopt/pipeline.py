@@ -9,8 +9,10 @@ frozen result. Progress goes through a ``log`` callback; printing is the caller'
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +46,10 @@ __all__ = [
     "Preparation",
     "RunResult",
     "SegmentStep",
+    "json_safe",
     "prepare",
     "run",
+    "write_run_files",
 ]
 
 Log = Callable[[str], None]
@@ -95,12 +99,16 @@ class ForecastStep:
     scale : ForecastScale or None
         Its rescaling of the scenario's demand per product (``None`` when the history
         does not fit the scenario, e.g. not a hotel or not per segment).
+    horizon_days : float
+        Booking horizon of the history in days: the longest time between a booking
+        and its service date (labels the simulation's booking-horizon axes).
     """
 
     bookings: int
     backtest: BacktestResult
     method: str
     scale: ForecastScale | None
+    horizon_days: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -118,12 +126,99 @@ class OpeningControls:
         Minimum length of stay by arrival from the night bid prices (hotel scenarios).
     group_quotes : tuple of (str, GroupQuote)
         The scenario's group requests by name, with their quotes.
+    capacity : Series
+        Physical capacity (units) by resource id.
     """
 
     authorized: pd.Series
     dlp: DLPResult
     min_los: pd.DataFrame | None
     group_quotes: tuple[tuple[str, GroupQuote], ...]
+    capacity: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
+
+    def table(self) -> pd.DataFrame:
+        """One row per resource: the controls as ``opening_controls.csv`` holds them.
+
+        Returns
+        -------
+        DataFrame
+            ``resource``, ``capacity`` and ``authorized`` (units), ``bid_price`` (money
+            per unit, from the DLP on the believed demand) and, for hotels, one column
+            ``min_los_<segment>`` per segment: the minimum length of stay (nights) of
+            arrivals on that night, NaN where every stay arriving then is closed.
+        """
+        ids = list(self.authorized.index)
+        out = pd.DataFrame(
+            {
+                "resource": ids,
+                "capacity": self.capacity.reindex(ids).to_numpy(dtype=float),
+                "authorized": self.authorized.to_numpy(dtype=float),
+                "bid_price": self.dlp.bid_prices.reindex(ids).to_numpy(dtype=float),
+            }
+        )
+        if self.min_los is not None and not self.min_los.empty:
+            los = self.min_los
+            night = "night/" + pd.to_datetime(los["arrival"]).dt.strftime("%Y-%m-%d")
+            by = [c for c in los.columns if c not in ("arrival", "min_los")]
+            key = los[by[0]].astype(str) if by else pd.Series("all", index=los.index)
+            wide = (
+                pd.DataFrame({"resource": night, "key": key, "min_los": los["min_los"]})
+                .pivot(index="resource", columns="key", values="min_los")
+                .add_prefix("min_los_")
+            )
+            out = out.join(wide, on="resource")
+        return out
+
+    def records(self) -> dict[str, Any]:
+        """Return the controls as JSON-safe data (``opening_controls.json``).
+
+        Returns
+        -------
+        dict
+            ``dlp_bound`` (money), ``resources`` (the rows of :meth:`table` without the
+            MinLOS columns), ``min_los`` (``segment``, ``arrival`` ISO date,
+            ``min_los`` nights or null when closed to arrival) and ``group_quotes``
+            (``name``, ``decision``, ``accept``, ``displaced_value``, ``group_value``,
+            ``break_even_rate``, ``margin``; money).
+        """
+        cols = ["resource", "capacity", "authorized", "bid_price"]
+        los = []
+        if self.min_los is not None:
+            for row in self.min_los.to_dict(orient="records"):
+                arrival = pd.Timestamp(row.pop("arrival")).date().isoformat()
+                los.append({**row, "arrival": arrival})
+        quotes = [
+            {
+                "name": name,
+                "decision": q.decision,
+                "accept": bool(q.accept),
+                "displaced_value": q.displaced_value,
+                "group_value": q.group_value,
+                "break_even_rate": q.break_even_rate,
+                "margin": q.margin,
+            }
+            for name, q in self.group_quotes
+        ]
+        data = {
+            "dlp_bound": float(self.dlp.objective),
+            "resources": self.table()[cols].to_dict(orient="records"),
+            "min_los": los,
+            "group_quotes": quotes,
+        }
+        return json_safe(data)
+
+
+def json_safe(value: Any) -> Any:
+    """Turn NaN/inf into ``None`` and numpy scalars into Python ones, recursively."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalar
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -176,7 +271,10 @@ class RunResult:
         The policies simulated on ``preparation.scenario``.
     files : dict of str to Path
         Written files by name: ``summary``, ``paths``, ``booking_curves``,
-        ``bid_prices`` (those not empty, see ``write_results``) and ``report``.
+        ``bid_prices`` (those not empty, see ``write_results``), ``resources``
+        (``resources.csv``), ``resources_parquet``, ``product_mix`` (``product_mix.csv``),
+        ``opening_controls`` (``opening_controls.csv``), ``opening_controls_json`` and
+        ``report``; see :func:`write_run_files`.
     """
 
     preparation: Preparation
@@ -221,6 +319,10 @@ def _forecast_step(sc: Scenario, log: Log) -> tuple[Scenario, ForecastStep]:
     bt = backtest_forecasts(history, closures=closures)
     best = str(bt.summary["wape"].idxmin())
     log(f"forecast backtest on {len(history):,} bookings: best method {best}")
+    # Whole calendar days, as the forecast counts days before service.
+    booked = pd.to_datetime(history["booked_at"]).dt.normalize()
+    lead = pd.to_datetime(history["service_date"]).dt.normalize() - booked
+    horizon_days = float(max(1, lead.dt.days.max()))
     scale = None
     if sc.kind == "hotel":  # dated nights sold per segment
         scale = forecast_scale(sc.network, sc.demand, history, best, closures=closures)
@@ -228,7 +330,7 @@ def _forecast_step(sc: Scenario, log: Log) -> tuple[Scenario, ForecastStep]:
         f = scale.scale
         log(f"optimizers plan with the {best} forecast (scale {f.min():.2f}-{f.max():.2f})")
         sc = sc.with_forecast_scale(f)
-    return sc, ForecastStep(len(history), bt, best, scale)
+    return sc, ForecastStep(len(history), bt, best, scale, horizon_days)
 
 
 def _opening_controls(sc: Scenario, log: Log) -> OpeningControls:
@@ -247,7 +349,49 @@ def _opening_controls(sc: Scenario, log: Log) -> OpeningControls:
         log(f"group quote '{name}': {quote.decision}")
         quotes.append((name, quote))
     by_resource = pd.Series(authorized, index=net.resource_ids, name="authorized")
-    return OpeningControls(by_resource, res, los, tuple(quotes))
+    capacity = pd.Series(net.capacity, index=net.resource_ids, name="capacity")
+    return OpeningControls(by_resource, res, los, tuple(quotes), capacity)
+
+
+def write_run_files(
+    result: SimulationResult, controls: OpeningControls, out_dir: str | Path
+) -> dict[str, Path]:
+    """Write the per-resource results and the opening controls beside the other results.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        The simulation (its ``resources`` and ``product_mix`` frames).
+    controls : OpeningControls
+        The opening controls (:meth:`OpeningControls.table` and ``records``).
+    out_dir : str or Path
+        Folder; created if missing.
+
+    Returns
+    -------
+    dict of str to Path
+        ``resources`` (``resources.csv``), ``resources_parquet`` (``resources.parquet``),
+        ``product_mix`` (``product_mix.csv``), ``opening_controls``
+        (``opening_controls.csv``) and ``opening_controls_json``
+        (``opening_controls.json``); empty frames are skipped.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    if not result.resources.empty:
+        written["resources"] = out / "resources.csv"
+        result.resources.to_csv(written["resources"], index=False)
+        written["resources_parquet"] = out / "resources.parquet"
+        result.resources.to_parquet(written["resources_parquet"], index=False)
+    if not result.product_mix.empty:
+        written["product_mix"] = out / "product_mix.csv"
+        result.product_mix.to_csv(written["product_mix"], index=False)
+    written["opening_controls"] = out / "opening_controls.csv"
+    controls.table().to_csv(written["opening_controls"], index=False)
+    written["opening_controls_json"] = out / "opening_controls.json"
+    text = json.dumps(controls.records(), indent=2, allow_nan=False)
+    written["opening_controls_json"].write_text(text + "\n", encoding="utf-8")
+    return written
 
 
 def prepare(sc: Scenario, log: Log = _quiet) -> Preparation:
@@ -315,6 +459,7 @@ def run(
         The preparation, the simulation and the written files.
     """
     prep = prepare(sc, log)
+    horizon = prep.forecast.horizon_days if prep.forecast is not None else math.nan
     # Positional: the simulator's own spelling of the sample count stays its business.
     res = simulate(
         prep.scenario,
@@ -325,8 +470,10 @@ def run(
         workers=workers,
         cluster=cluster,
         progress=progress,
+        horizon_days=None if math.isnan(horizon) else horizon,
     )
     folder = Path(out_dir)
     files = dict(write_results(res, folder))
+    files.update(write_run_files(res, prep.controls, folder))
     files["report"] = write_report(res, prep.scenario, folder, sections=prep.sections)
     return RunResult(prep, res, files)

@@ -52,16 +52,43 @@ ClusterOpt = Annotated[
 
 
 def _records(summary: pd.DataFrame) -> list[dict[str, Any]]:
-    """Summary rows as JSON-safe records (NaN becomes null)."""
+    """Summary rows as JSON-safe records (NaN becomes null, half-widths in cents)."""
     out = []
     for rec in summary.to_dict(orient="records"):
-        out.append(
-            {
-                str(k): (None if isinstance(v, float) and math.isnan(v) else v)
-                for k, v in rec.items()
-            }
-        )
+        row: dict[str, Any] = {}
+        for k, v in rec.items():
+            if isinstance(v, float) and math.isnan(v):
+                v = None
+            elif str(k).endswith("_hw95") and isinstance(v, float):
+                v = round(v, 2)  # a half-width is precise to cents at best
+            row[str(k)] = v
+        out.append(row)
     return out
+
+
+#: Resources shown in ``run``'s opening-controls table (all are in the CSV).
+CONTROL_ROWS = 14
+
+
+def _controls_table(result: RunResult) -> Table:
+    """Tabulate the opening controls (bid prices, authorized, MinLOS), first rows only."""
+    c = result.controls
+    frame = c.table()
+    shown = frame.head(CONTROL_ROWS)
+    title = f"Opening controls (DLP bound {c.dlp.objective:,.0f})"
+    if len(shown) < len(frame):
+        title += f": {len(shown)} of {len(frame)} resources shown, all in opening_controls.csv"
+    table = Table(title=title, title_justify="left")
+    los = [col for col in frame.columns if col.startswith("min_los_")]
+    for col in ["resource", "capacity", "authorized", "bid price", *los]:
+        name = f"MinLOS {col.removeprefix('min_los_')}" if col in los else col
+        table.add_column(name, justify="left" if col == "resource" else "right")
+    for rec in shown.to_dict(orient="records"):
+        row = [str(rec["resource"]), f"{rec['capacity']:,.0f}", f"{rec['authorized']:,.0f}"]
+        row.append(f"{rec['bid_price']:,.2f}")
+        row += ["closed" if math.isnan(rec[col]) else f"{rec[col]:g}" for col in los]
+        table.add_row(*row)
+    return table
 
 
 def _summary_table(res: SimulationResult, sc: Scenario) -> Table:
@@ -171,7 +198,10 @@ def run(
 ) -> None:
     """Run the main job: value segments, forecast, optimize, simulate, report.
 
-    Writes report.html, summary.csv, paths.parquet, booking_curves.csv and bid_prices.csv.
+    Prints the opening controls and the policy comparison; writes report.html,
+    summary.csv, paths.parquet, booking_curves.csv, bid_prices.csv, resources.csv
+    (and .parquet: results by night or leg), product_mix.csv, opening_controls.csv
+    and opening_controls.json.
     """
     try:
         check_out(out, folder=True)  # before the run, not after it
@@ -192,6 +222,7 @@ def run(
             )
     except YieldoptError as exc:
         raise fail(exc) from None
+    console.print(_controls_table(result))
     console.print(_summary_table(result.simulation, result.scenario))
     for name, path in result.files.items():
-        err_console.print(f"{name:>15}: {path}")
+        err_console.print(f"{name:>21}: {path}")

@@ -117,21 +117,22 @@ def resource_frame(model: ControlModel, policy: str, arrays: Arrays) -> pd.DataF
         "capacity": cap,
         "authorized": model.authorized.astype(np.float64),
     }
-    for name, x in (("sold", sold), ("occupied", occupied)):
-        out[f"{name}_mean"], out[f"{name}_std"], out[f"{name}_hw95"] = _spread(x)
-    out["occupancy"] = out["occupied_mean"] / safe  # type: ignore[operator]
-    out["occupancy_hw95"] = out["occupied_hw95"] / safe  # type: ignore[operator]
-    out["sold_ratio"] = out["sold_mean"] / safe  # type: ignore[operator]
+    stats_of = {
+        "sold": _spread(sold),
+        "occupied": _spread(occupied),
+        "revenue": _spread(revenue),
+        "denied": _spread(denied),
+        "spill": _spread(_need(arrays, "resource_spill")),
+    }
+    for name, (mean, std, hw) in stats_of.items():
+        out[f"{name}_mean"], out[f"{name}_std"], out[f"{name}_hw95"] = mean, std, hw
+    sold_mean, rev_mean = stats_of["sold"][0], stats_of["revenue"][0]
+    out["occupancy"] = stats_of["occupied"][0] / safe
+    out["occupancy_hw95"] = stats_of["occupied"][2] / safe
+    out["sold_ratio"] = sold_mean / safe
     out["authorized_ratio"] = model.authorized / safe
-    out["revenue_mean"], out["revenue_std"], out["revenue_hw95"] = _spread(revenue)
-    sold_mean = np.asarray(out["sold_mean"])
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["revenue_per_unit"] = np.where(
-            sold_mean > 0, np.asarray(out["revenue_mean"]) / sold_mean, np.nan
-        )
-    out["denied_mean"], out["denied_std"], out["denied_hw95"] = _spread(denied)
-    spill = _need(arrays, "resource_spill")
-    out["spill_mean"], out["spill_std"], out["spill_hw95"] = _spread(spill)
+        out["revenue_per_unit"] = np.where(sold_mean > 0, rev_mean / sold_mean, np.nan)
     reasons = arrays.get("spill_reasons")
     for k, reason in enumerate(SPILL_REASONS):
         out[f"spill_{reason}"] = (
