@@ -6,15 +6,13 @@ bounded numbers; ids without control characters; no unknown fields.
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import BaseModel, Field
 
 from yieldopt.control import BookingRequest, Decision, DecisionSet
 from yieldopt.decisions import OptimizationRequest, Overbooking
-from yieldopt.model import BookingStatus, ControlKind, Method, QuoteDecision, Reason, RunStatus
+from yieldopt.model import BookingStatus, ControlKind, Method, Reason, RunStatus
 from yieldopt.optimize import RLP_SAMPLES
 from yieldopt.store import Booking, InventoryRow, OptimizationRun
 
@@ -30,6 +28,7 @@ from .schemas_cycle import (
     ReservationIn,
     ReservationsIn,
 )
+from .schemas_groups import GroupQuoteIn, GroupQuoteOut
 from .schemas_overrides import (
     AuditEntryOut,
     AuditOut,
@@ -391,105 +390,6 @@ class InventoryOut(BaseModel):
             sold=r.sold,
             available=r.available,
         )
-
-
-# ---------------------------------------------------------------------- group quotes
-class GroupUnitIn(_In):
-    """Units of one resource."""
-
-    resource: Id
-    units: Amount
-
-
-UnitsByResource = Annotated[
-    dict[Id, Amount] | Annotated[list[GroupUnitIn], Field(max_length=1_000)],
-    Field(description='{resource: units} or [{"resource", "units"}].'),
-]
-
-
-# A share of a block or of revenue: 0 <= x < 1 (0.1 for 10%).
-Share = Annotated[float, Field(ge=0, lt=1, description="A share, 0 <= x < 1 (0.1 for 10%).")]
-
-
-class GroupQuoteIn(_In):
-    """A group asking for a block of units over several resources, with its terms.
-
-    The group's value is ``(1 − attrition) · units · (rate · (1 − commission) +
-    ancillary_per_unit − cost_to_serve) + ancillary``; the whole block is held (see
-    ``yieldopt.optimize.GroupRequest``).
-    """
-
-    units: UnitsByResource
-    rate: Money = Field(description="Price per unit and resource.")
-    ancillary: Money = Field(0.0, description="Flat ancillary spend of the whole group.")
-    ancillary_per_unit: Money = Field(0.0, description="Ancillary spend per unit used.")
-    cost_to_serve: Money = Field(0.0, description="Variable cost per unit used.")
-    attrition: Share = Field(0.0, description="Share of the block that does not materialize.")
-    commission: Share = Field(0.0, description="Share of the room revenue paid as commission.")
-    alternatives: Annotated[list[UnitsByResource], Field(max_length=20)] = []  # noqa: RUF012 (a pydantic field)
-    shift_days: Annotated[int, Field(ge=0, le=7)] = 3
-
-    @model_validator(mode="before")
-    @classmethod
-    def _did_you_mean(cls, data: Any) -> Any:
-        # An unknown top-level key is refused by extra="forbid" anyway; naming the
-        # closest field ("atrition" -> "attrition") saves the caller a trip to /docs.
-        if isinstance(data, dict):
-            hints = []
-            for key in data:
-                if key in cls.model_fields:
-                    continue
-                near = difflib.get_close_matches(str(key), list(cls.model_fields), 1, 0.5)
-                if near:
-                    hints.append(
-                        InitErrorDetails(
-                            type=PydanticCustomError(
-                                "unknown_field",
-                                "unknown field; did you mean '{near}'?",
-                                {"near": near[0]},
-                            ),
-                            loc=(str(key),),
-                            input=data[key],
-                        )
-                    )
-            if hints:
-                raise ValidationError.from_exception_data(cls.__name__, hints)
-        return data
-
-    def record(self) -> dict[str, Any]:
-        """Return the record ``GroupRequest.from_record`` takes."""
-
-        def plain(u: Any) -> Any:
-            return [x.model_dump() for x in u] if isinstance(u, list) else u
-
-        return {
-            "units": plain(self.units),
-            "rate": self.rate,
-            "ancillary": self.ancillary,
-            "ancillary_per_unit": self.ancillary_per_unit,
-            "cost_to_serve": self.cost_to_serve,
-            "attrition": self.attrition,
-            "commission": self.commission,
-            "alternatives": [plain(a) for a in self.alternatives],
-        }
-
-
-class GroupQuoteOut(BaseModel):
-    """The displacement quote of a group (money; ``None`` where it does not fit)."""
-
-    decision: QuoteDecision
-    accept: bool
-    fits: bool
-    displaced_value: float | None
-    group_value: float | None
-    break_even_rate: float | None
-    margin: float | None
-    bid_price_displacement: float | None
-    total_units: float = Field(description="Units held, summed over resources.")
-    expected_units: float = Field(description="Units expected to materialize (after attrition).")
-    reason: str
-    bid_prices: dict[str, float]
-    alternatives: list[dict[str, Any]]
 
 
 # ---------------------------------------------------------------------- misc

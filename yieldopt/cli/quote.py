@@ -129,7 +129,7 @@ def _requests(
         return [("request", record, None)]
     if not groups:
         raise InputError("--units", "is required: the scenario has no [[groups]] to quote")
-    out = []
+    out: list[tuple[str, dict[str, Any], int | None]] = []
     for i, group in enumerate(groups):
         record = {k: v for k, v in group.items() if k != "name"} | given
         if alts:
@@ -317,7 +317,7 @@ def quote(
         with notes():
             sc = load_scenario(scenario)
             ids = list(sc.network.resource_ids)
-            requests = []
+            requests: list[tuple[str, GroupRequest, int | None]] = []
             for name, record, index in _requests(sc.groups, units, alternative or [], terms, ids):
                 try:  # before the forecast, so a bad term costs nothing
                     requests.append((name, GroupRequest.from_record(record), index))
@@ -328,12 +328,12 @@ def quote(
             demand = prep.scenario.believed_demand
             capacity = prep.controls.authorized
             quotes = []
-            for name, record, index in requests:
+            for name, request, index in requests:
                 try:
                     q = group_quote(
                         prep.scenario.network,
                         demand,
-                        record,
+                        request,
                         shift_days=shift_days,
                         capacity=capacity,
                         solver=solver,
