@@ -86,8 +86,8 @@ class Override:
     @classmethod
     def from_dict(cls, body: Mapping[str, Any]) -> Override:
         """Build from :meth:`to_dict` output (unknown keys are ignored)."""
-        names = cls.__dataclass_fields__
-        return cls(**{k: body.get(k) for k in names})
+        fields: dict[str, Any] = {k: body.get(k) for k in cls.__dataclass_fields__}
+        return cls(**fields)
 
     @property
     def is_closed(self) -> bool:
