@@ -130,7 +130,7 @@ def thousands(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
 def days_axis(ax: Axes, horizon_days: float, kind: str) -> None:
     """Days before arrival (hotel) or departure on the x axis, counting down to 0 at the right."""
     ax.set_xlim(horizon_days, 0)
-    event = "arrival" if kind == "hotel" else "departure"
+    event = "arrival" if kind == "hotel" else "departure"  # what the horizon counts down to
     ax.set_xlabel(f"Days before {event} (days; sales open at {horizon_days:,.0f}, close at 0)")
 
 

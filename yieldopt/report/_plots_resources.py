@@ -169,7 +169,8 @@ def _leg_figure(resources: pd.DataFrame, kind: str, colours: dict[str, str]) -> 
 
     cap_unit, _ = _units(kind)
     legs = "legs" if kind == "airline" else "resources"
-    busiest = resources.groupby("resource", sort=False)["occupancy"].max()
+    # Busiest on average over the policies: legs that fill under every policy first.
+    busiest = resources.groupby("resource", sort=False)["occupancy"].mean()
     n = len(busiest)
     top = list(busiest.sort_values(ascending=False, kind="stable").index[:TOP_LEGS])
     shown = resources[resources["resource"].isin(top)]
@@ -195,14 +196,18 @@ def _leg_figure(resources: pd.DataFrame, kind: str, colours: dict[str, str]) -> 
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlim(0, max(1.05, float(shown["occupancy"].max()) * 1.05))
+    # Dots need no zero baseline: start near the lowest so differences stay visible.
+    low = float(shown["occupancy"].min())
+    ax.set_xlim(
+        max(0.0, np.floor(low * 10) / 10 - 0.05), max(1.03, float(shown["occupancy"].max()) + 0.03)
+    )
     ax.set_xlabel(f"Load factor (% of {cap_unit} occupied at service)")
     ax.set_ylabel(f"{legs[:-1].capitalize()} (id)")
     what = f"the {len(top)} busiest of {n} {legs}" if n > len(top) else f"all {n} {legs}"
     ax.set_title(f"Load factor by {legs[:-1]}: {what}", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     note = (
-        f"{what.capitalize()} (highest load factor under any policy), busiest first; "
+        f"{what.capitalize()} (highest mean load factor over the policies), busiest first; "
         "every one is in resources.csv."
     )
     how = (

@@ -35,6 +35,11 @@ def horizon_days(result: SimulationResult, scenario: Scenario) -> float:
     return float(days)
 
 
+def _event(kind: str) -> str:
+    """Name what the horizon counts down to: a hotel's arrival, a departure otherwise."""
+    return "arrival" if kind == "hotel" else "departure"
+
+
 def _days_before(frame: pd.DataFrame, days: float) -> pd.Series:
     """Days before arrival of each row: the frame's own, or from the horizon fraction."""
     if "days_before" in frame:
@@ -104,7 +109,7 @@ def bid_price_figure(
         fig,
         "bid-prices",
         "Bid prices over the booking horizon",
-        "Step lines of the bid price of each resource against days before arrival, "
+        f"Step lines of the bid price of each resource against days before {_event(kind)}, "
         "one panel per bid-price policy",
         how,
         csv="bid_prices.csv",
@@ -151,10 +156,11 @@ def booking_curve_figure(
     ax.set_ylim(bottom=0)
     ax.set_ylabel("Cumulative bookings or requests (mean per path)")
     ax.set_title("Bookings made so far, against the demand planned for", loc="left")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    fig.legend(loc="outside lower center", ncols=4, fontsize=8)
+    event = _event(kind)
     how = (
-        "read from left (opening of sales) to right (arrival): each coloured line is the mean "
-        "number of bookings a policy has made by that many days before arrival (bookings "
+        f"read from left (opening of sales) to right ({event}): each coloured line is the mean "
+        f"number of bookings a policy has made by that many days before {event} (bookings "
         "later cancelled included). The dashed line is the demand the optimizers planned "
         "with (their forecast of requests), the dotted line the requests actually simulated; "
         "where the two part, the forecast was off. A policy line below the requests means "
@@ -167,7 +173,7 @@ def booking_curve_figure(
         "booking-curves",
         "Booking curves against the forecast",
         "Cumulative bookings of each policy and forecast and simulated requests against "
-        "days before arrival",
+        f"days before {event}",
         how,
         csv="booking_curves.csv",
         csv_what="policy's bookings per part of the horizon",

@@ -77,12 +77,30 @@ def _best_alternative(quote: GroupQuote) -> str:
     )
 
 
+def _terms(request: Any) -> str:
+    """Word the request's money terms besides the rate, those that are not zero."""
+    parts = []
+    if request.cost_to_serve:
+        parts.append(f"cost to serve {_num(request.cost_to_serve, 2)} per unit")
+    per_unit = float(getattr(request, "ancillary_per_unit", 0.0))
+    if per_unit:
+        parts.append(f"ancillary {_num(per_unit, 2)} per unit")
+    if request.ancillary:
+        parts.append(f"ancillary {_num(request.ancillary)} for the group")
+    for name in ("attrition", "commission"):
+        share = float(getattr(request, name, 0.0))
+        if share:
+            parts.append(f"{name} {share:.0%}")
+    return "; ".join(parts) or _DASH
+
+
 def quotes_table(quotes: Sequence[tuple[str, GroupQuote]]) -> Table:
     """One row per group request: what was asked, what it displaces, the decision."""
     heads = (
         Cell("group", "text"),
         Cell("units asked", "text"),
         Cell("rate per unit", "num"),
+        Cell("other terms", "text"),
         Cell("group value", "num"),
         Cell("displaced value", "num"),
         Cell("break-even rate", "num"),
@@ -95,6 +113,7 @@ def quotes_table(quotes: Sequence[tuple[str, GroupQuote]]) -> Table:
             Cell(name, "text wrap"),
             Cell(units_summary(q.request.units), "text wrap"),
             Cell(_money(q.request.rate, 2), "num"),
+            Cell(_terms(q.request), "text wrap"),
             Cell(_money(q.group_value), "num"),
             Cell(_money(q.displaced_value), "num"),
             Cell(_money(q.break_even_rate, 2), "num"),
@@ -105,9 +124,11 @@ def quotes_table(quotes: Sequence[tuple[str, GroupQuote]]) -> Table:
         )
         rows.append(Row(cells))
     note = (
-        "Money in the scenario's currency. Group value: (rate \u2212 cost to serve) \u00d7 "
-        "units + the group's ancillary spend. Displaced value: what the deterministic LP "
-        "loses when the group's units are set aside (the regular demand they turn away). "
+        "Money in the scenario's currency. Group value: per unit expected to materialize "
+        "(after attrition), the rate net of commission plus ancillary spend per unit minus "
+        "the cost to serve; plus the group's total ancillary spend. Displaced value: what "
+        "the deterministic LP loses when the group's units are set aside (the regular "
+        "demand they turn away). "
         "Break-even rate: the rate per unit at which the group value equals the displaced "
         "value; accept at or above it. Units: rooms (or seats) per night (or leg)."
     )
