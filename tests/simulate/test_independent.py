@@ -2,6 +2,7 @@
 plainly written simulator (own random numbers, SciPy's LP solver, scalar loops)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.optimize import linprog
 
@@ -104,4 +105,7 @@ def test_dask_local_cluster_gives_the_same_numbers(tmp_path):
             chunk_size=2,
         )
     np.testing.assert_array_equal(here.paths["revenue"], remote.paths["revenue"])
+    pd.testing.assert_frame_equal(here.resources, remote.resources, check_exact=True)
+    pd.testing.assert_frame_equal(here.product_mix, remote.product_mix, check_exact=True)
+    pd.testing.assert_frame_equal(here.booking_curves, remote.booking_curves, check_exact=True)
     assert remote.settings["cluster"] == cl.scheduler_address

@@ -16,7 +16,7 @@ from tests.simulate.cases import one_leg, tied_hotel, two_leg
 from yieldopt.optimize import WarmDLP
 from yieldopt.simulate import simulate
 
-POLICIES = ["dlp", "davn", "rlp", "dp-decomposition"]
+POLICIES = ["dlp", "davn", "rlp", "dp-decomposition", "hindsight"]
 SAMPLES = 14
 
 
@@ -70,6 +70,9 @@ def _same(a, b) -> None:
     pd.testing.assert_frame_equal(a.bid_prices, b.bid_prices, check_exact=True)
     pd.testing.assert_frame_equal(a.booking_curves, b.booking_curves, check_exact=True)
     pd.testing.assert_frame_equal(a.summary, b.summary, check_exact=True)
+    # Per night (and product class): means, spreads and half-widths over paths.
+    pd.testing.assert_frame_equal(a.resources, b.resources, check_exact=True)
+    pd.testing.assert_frame_equal(a.product_mix, b.product_mix, check_exact=True)
 
 
 @pytest.mark.parametrize("chunk_size", [1, 7])

@@ -70,14 +70,18 @@ def _records(summary: pd.DataFrame) -> list[dict[str, Any]]:
 CONTROL_ROWS = 14
 
 
-def _controls_table(result: RunResult) -> Table:
-    """Tabulate the opening controls (bid prices, authorized, MinLOS), first rows only."""
+def _controls_table(result: RunResult) -> tuple[Table, str]:
+    """Tabulate the opening controls (bid prices, authorized, MinLOS), first rows only.
+
+    Returns the table and a note that says how many rows it shows ("" when all).
+    """
     c = result.controls
     frame = c.table()
     shown = frame.head(CONTROL_ROWS)
-    title = f"Opening controls (DLP bound {c.dlp.objective:,.0f})"
+    note = ""
     if len(shown) < len(frame):
-        title += f": {len(shown)} of {len(frame)} resources shown, all in opening_controls.csv"
+        note = f"{len(shown)} of {len(frame)} resources shown; all in opening_controls.csv"
+    title = f"Opening controls (DLP bound {c.dlp.objective:,.0f})"
     table = Table(title=title, title_justify="left")
     los = [col for col in frame.columns if col.startswith("min_los_")]
     for col in ["resource", "capacity", "authorized", "bid price", *los]:
@@ -88,7 +92,7 @@ def _controls_table(result: RunResult) -> Table:
         row.append(f"{rec['bid_price']:,.2f}")
         row += ["closed" if math.isnan(rec[col]) else f"{rec[col]:g}" for col in los]
         table.add_row(*row)
-    return table
+    return table, note
 
 
 def _summary_table(res: SimulationResult, sc: Scenario) -> Table:
@@ -222,7 +226,10 @@ def run(
             )
     except YieldoptError as exc:
         raise fail(exc) from None
-    console.print(_controls_table(result))
+    controls, note = _controls_table(result)
+    console.print(controls)
+    if note:
+        console.print(note, soft_wrap=True)  # one line, whatever the width
     console.print(_summary_table(result.simulation, result.scenario))
     for name, path in result.files.items():
         err_console.print(f"{name:>21}: {path}")
