@@ -147,3 +147,13 @@ def test_scenario_group_terms_are_read_by_quote_and_run(tmp_path):
     (_, quote), *_ = prepare(yo.load_scenario(path)).controls.group_quotes  # what run reports
     assert quote.group_value == pytest.approx(81 * 95.05 + 5400)
     assert quote.request.commission == 0.05
+
+
+def test_readme_hub_example_output_is_what_quote_prints():
+    text = (ROOT / "README.md").read_text()
+    start = text.index("$ yieldopt quote scenarios/hub-network.toml")
+    command, _, rest = text[start:].partition("\n")
+    shown = rest[: rest.index("```")].rstrip().splitlines()
+    result = runner.invoke(app, command.split()[2:])
+    assert result.exit_code == 0, result.output
+    assert [line.rstrip() for line in result.stdout.rstrip().splitlines()] == shown

@@ -48,7 +48,9 @@ def test_curl_examples_run(tmp_path):
         '"booking_id":"',
         '"sold":2,"available":19',
         '"status":"cancelled"',
-        '"decision":"accept"',
+        # The group quote, as the README's Python example computes it on 21 rooms per night.
+        '"decision":"reject","accept":false,"fits":true,"displaced_value":2070.0,'
+        '"group_value":2000.0,"break_even_rate":98.5,"margin":-70.0',
         '"field":"quantity"',
     ):
         assert fragment in out, fragment

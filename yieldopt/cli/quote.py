@@ -221,16 +221,17 @@ def _print(name: str, q: Any) -> None:
     req = q.request
     terms = [f"rate {req.rate:,.2f}"]
     terms += [
-        f"{label} {getattr(req, k):,.2f}"
+        label.format(getattr(req, k))
         for k, label in (
-            ("ancillary", "ancillary (group)"),
-            ("ancillary_per_unit", "ancillary/unit"),
-            ("cost_to_serve", "cost/unit"),
+            ("ancillary", "ancillary {:,.2f}"),
+            ("ancillary_per_unit", "ancillary {:,.2f}/unit"),
+            ("cost_to_serve", "cost {:,.2f}/unit"),
         )
         if getattr(req, k)
     ]
     terms += [f"{k} {getattr(req, k):.0%}" for k in ("attrition", "commission") if getattr(req, k)]
-    console.print(f"[bold]{name}[/]: {_pattern(dict(req.units))}; " + ", ".join(terms))
+    console.print(f"[bold]{name}[/]: {_pattern(dict(req.units))}")
+    console.print("terms: " + ", ".join(terms))
     if not q.fits:
         console.print(f"[bold red]reject[/]: {q.reason}")
     else:
