@@ -20,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from .._validate import as_amount
 from ..errors import InputError
-from ..model import Network
+from ..model import Network, OverrideAction
 from ._errors import ConflictError, NotFoundError
+from ._overrides_db import SYSTEM, audit, delete_override_row, load_overrides
 from ._queries import (
     Head,
     load_forecast,
@@ -101,6 +102,8 @@ class NetworksMixin(StoreBase):
                     conn.execute(delete(table).filter_by(**key))
             _insert_definitions(conn, network_id, network)
             _carry_inventory(conn, network_id, network, old)
+            if head is not None:
+                _carry_overrides(conn, network_id, network, head.decision_version)
             return revision, head is None
 
         def retry(exc: BaseException) -> bool:
@@ -271,6 +274,34 @@ def _carry_inventory(
             set_authorized(conn, network_id, {r.id: auth})
     if new:
         conn.execute(insert(inventory), new)
+
+
+def _carry_overrides(conn: Connection, network_id: str, network: Network, version: int) -> None:
+    """Keep overrides with the network: authorized overrides stay, removed resources lose theirs.
+
+    The capacity carry-over above moves authorized with the capacity; an authorized
+    override stays what the revenue manager set. An override of a resource no longer in
+    the network is removed and audited (by ``system``).
+    """
+    keep = set(network.resource_ids)
+    stamp = utc_now()
+    for o in load_overrides(conn, network_id):
+        if o.resource not in keep:
+            delete_override_row(conn, network_id, o.resource)
+            audit(
+                conn,
+                network_id,
+                o.resource,
+                at=stamp,
+                who=SYSTEM,
+                action=OverrideAction.REMOVE,
+                old=o,
+                new=None,
+                reason="resource removed from the network",
+                version=version,
+            )
+        elif o.authorized is not None:
+            set_authorized(conn, network_id, {o.resource: o.authorized})
 
 
 def _forecast_rows(demand: Sequence[Mapping[str, Any]], known: set[str]) -> list[dict[str, Any]]:
