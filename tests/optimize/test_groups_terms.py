@@ -123,3 +123,25 @@ def test_bad_terms_name_the_field(terms, field, needle):
     with pytest.raises(InputError) as info:
         GroupRequest.from_record({**BASE, **terms})
     assert info.value.field == field and needle in str(info.value)
+
+
+def test_tonights_quote_passes_the_terms():
+    # yieldopt.cycle.quote_group_for on the tiny hotel of the cycle tests: same
+    # displacement with and without terms; 2 rooms × 2 nights, 25% attrition -> 3 used:
+    # 3 · (80 · 0.9 + 5 − 4) + 10 = 229.
+    from yieldopt.cycle import nightly_controls, quote_group_for
+
+    from ..cycle.test_cycle import AS_OF, HOTEL, tiny
+
+    c = nightly_controls(tiny(), HOTEL, AS_OF, horizon=20)
+    plain = quote_group_for(c, "2024-03-12", 2, 2, 80.0, shift_days=0)
+    terms = {"ancillary_per_unit": 5.0, "attrition": 0.25, "commission": 0.1}
+    q = quote_group_for(
+        c, "2024-03-12", 2, 2, 80.0, ancillary=10.0, cost_to_serve=4.0, shift_days=0, **terms
+    )
+    assert q.displaced_value == pytest.approx(plain.displaced_value)
+    assert q.group_value == pytest.approx(229.0)
+    assert q.request.attrition == 0.25 and q.request.commission == 0.1
+    with pytest.raises(InputError) as err:
+        quote_group_for(c, "2024-03-12", 2, 2, 80.0, commission=1.0)
+    assert err.value.field == "commission"
