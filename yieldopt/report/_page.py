@@ -157,10 +157,13 @@ def _facts(result: SimulationResult, scenario: Scenario) -> list[tuple[str, str]
     s = result.settings
     network = scenario.network
     k = s.get("reoptimize")
+    days = getattr(result, "horizon_days", None)
     if k is None:
         reopt = _DASH
     elif k <= 1:
         reopt = "1 (controls set at the opening only)"
+    elif days is not None:
+        reopt = f"{k} (controls recomputed every {float(days) / k:,.0f} days)"
     else:
         reopt = f"{k} (controls recomputed every {1 / k:.0%} of the horizon)"
     facts = [
@@ -173,7 +176,6 @@ def _facts(result: SimulationResult, scenario: Scenario) -> list[tuple[str, str]
         ("Re-optimizations", reopt),
         ("Run time", _duration(result.seconds)),
     ]
-    days = getattr(result, "horizon_days", None)
     if days is not None:
         facts.insert(4, ("Booking horizon", f"{float(days):,.0f} days"))
     return facts
