@@ -95,6 +95,7 @@ def test_a_date_names_the_hotel_night():
         (["--units", "HB=0", "--rate", "1"], "--units: must ask for at least one unit"),
         (["--rate", "100"], "--units: is required: the scenario has no [[groups]]"),
         (["--units", "HB=1", "--rate", "1", "--alternative", "XX=1"], "--alternative: no resource"),
+        (["--units", "HB=1", "--rate", "1", "--solver", "nope"], "--solver: unknown solver"),
     ],
 )
 def test_bad_options_are_one_line_errors(args, message):

@@ -304,6 +304,7 @@ def quote(
 ) -> None:
     """Quote a group by displacement: decision, displaced value, break-even rate, alternatives."""
     from .. import GroupRequest, group_quote, load_scenario
+    from ..optimize import get_solver
     from ..pipeline import prepare
 
     terms = {
@@ -315,6 +316,10 @@ def quote(
         "commission": commission,
     }
     try:
+        try:
+            engine = get_solver(solver)
+        except InputError as exc:
+            raise InputError("--solver", str(exc).removeprefix(f"{exc.field}: ")) from None
         with notes():
             sc = load_scenario(scenario)
             ids = list(sc.network.resource_ids)
@@ -337,7 +342,7 @@ def quote(
                         request,
                         shift_days=shift_days,
                         capacity=capacity,
-                        solver=solver,
+                        solver=engine,
                     )
                 except InputError as exc:
                     raise _blame(exc, index, terms) from None
