@@ -294,3 +294,17 @@ def test_v4_database_upgrades_to_overrides_keeping_data(tmp_path):
         assert ds.version == 2
     finally:
         s.close()
+
+
+def test_book_async_finds_an_expired_override(store):
+    import asyncio
+
+    now = [dt.datetime(2026, 12, 1, tzinfo=dt.UTC)]
+    store.clock = lambda: now[0]
+    store.put_network("legs", legs_network())
+    store.put_override("legs", "A", closed=True, reason="x", who="a", expires_at="2026-12-02")
+    refused, _ = asyncio.run(store.book_async("legs", BookingRequest("pA")))
+    assert refused.reason == "closed"
+    now[0] = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
+    booked, _ = asyncio.run(store.book_async("legs", BookingRequest("pA")))
+    assert booked.status == "confirmed" and booked.decision_version == 2
