@@ -16,12 +16,13 @@ from typing import Any
 
 from ..errors import InputError
 
+__all__ = ["BookingRequest", "DecisionSet", "Forecast"]
+
 
 def _instant(text: str) -> float:
+    """Return an ISO 8601 instant as Unix seconds (naive means UTC)."""
     t = datetime.fromisoformat(text)
     return (t if t.tzinfo is not None else t.replace(tzinfo=UTC)).timestamp()
-
-__all__ = ["BookingRequest", "DecisionSet", "Forecast"]
 
 
 @dataclass(frozen=True)
