@@ -57,6 +57,12 @@ _HIDDEN = """
 const t = document.querySelector(arguments[0]);
 return [t.scrollWidth, t.parentElement.clientWidth];
 """
+# The same for every full-width table (comparison, group quotes and their alternatives).
+_WIDE = """
+return Array.from(document.querySelectorAll('table.data.wide')).map(t =>
+  [t.closest('section').querySelector('h2').textContent, t.scrollWidth,
+   t.parentElement.clientWidth]);
+"""
 
 
 @pytest.fixture(scope="module")
@@ -111,10 +117,13 @@ def test_report_fits_the_window(browser, pages, page, width, tmp_path):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page", ["run", "hub"])
-def test_policy_comparison_shows_every_column_without_scrolling(browser, pages, page, width):
+def test_comparison_and_quotes_show_every_column_without_scrolling(browser, pages, page, width):
     _open(browser, pages[page], width)
     table_width, box_width = browser.execute_script(_HIDDEN, "#comparison table")
     assert table_width <= box_width, "the ROM column would be cut off"
+    # The group quotes (city hotel): decision and break-even columns on screen.
+    for name, table_width, box_width in browser.execute_script(_WIDE):
+        assert table_width <= box_width, name
     heads = browser.execute_script(
         "return Array.from(document.querySelectorAll('#comparison th')).map(t => t.textContent)"
     )

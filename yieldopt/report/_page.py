@@ -109,8 +109,8 @@ def write_report(
         Directory to write into; created (with parents) if missing.
     sections : sequence of (str, content), optional
         Extra sections appended after the plots, as ``(title, content)``. A DataFrame (or
-        Series) becomes a table (first 200 rows), a :class:`~yieldopt.report.Section`
-        table or calendar is shown as such, a ``str`` as escaped text, and an object with
+        Series) becomes a table (first 200 rows), a table or calendar made by the
+        ``*_sections`` functions is shown as such, a ``str`` as escaped text, and an object with
         an ``__html__()`` method (e.g. ``markupsafe.Markup``) is inserted as trusted HTML.
 
     Returns

@@ -147,7 +147,8 @@ def booking_curve_figure(
     for column, label, style in references:
         if column in first:
             x, y = _curve(first, column, days)
-            ax.plot(x, y, color="#333333", linestyle=style, linewidth=1.6, label=label)
+            # Drawn over the policies' lines, which often follow the requests closely.
+            ax.plot(x, y, color="#333333", linestyle=style, linewidth=1.6, label=label, zorder=3)
     for policy, frame in curves.groupby("policy", sort=False):
         x, y = _curve(frame, "cumulative", days)
         ax.plot(x, y, color=colours.get(str(policy), "black"), linewidth=2, label=str(policy))

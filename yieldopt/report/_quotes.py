@@ -69,12 +69,9 @@ def _best_alternative(quote: GroupQuote) -> str:
     accepted = others[others["accept"].astype(bool)]
     if not accepted.empty:
         best: Any = accepted.iloc[int(np.argmax(accepted["margin"].to_numpy(dtype=float)))]
-        return f"{best['label']}: accept, margin {_money(float(best['margin']))}"
+        return f"{best['label']}: accept (margin {_money(float(best['margin']))})"
     best = others.iloc[0]  # cheapest displacement first
-    return (
-        f"{best['label']}: still reject (break-even rate "
-        f"{_money(float(best['break_even_rate']), 2)})"
-    )
+    return f"{best['label']}: reject (break-even {_money(float(best['break_even_rate']), 2)})"
 
 
 def _terms(request: Any) -> str:
