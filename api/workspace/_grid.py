@@ -32,7 +32,7 @@ from yieldopt.ingest import pace
 from yieldopt.optimize import recommend_rates
 from yieldopt.store import NotFoundError, Store
 
-__all__ = ["Grid", "build_grid", "resource_of"]
+__all__ = ["Grid", "build_grid", "pace_chart", "resource_of"]
 
 _ALL = "all"
 
@@ -131,8 +131,6 @@ def build_grid(store: Store, network_id: str, ladder: str | None = None) -> Grid
     if grid.hotel and ladder:
         grid.rate_error = _rates(grid.rows, ladder)
     grid.charts = _charts(grid)
-    if grid.source == "cycle":
-        grid.charts["pace"] = _pace(store, network_id, grid)
     return grid
 
 
@@ -292,18 +290,22 @@ def _charts(grid: Grid) -> dict[str, Any]:
     }
 
 
-def _pace(store: Store, network_id: str, grid: Grid) -> dict[str, Any] | None:
-    """On the books by days before arrival against the same nights a year earlier.
+def pace_chart(store: Store, network_id: str) -> dict[str, Any] | None:
+    """Return rooms on the books by days before arrival, and the same nights a year earlier.
 
-    From the stored reservations (:func:`yieldopt.ingest.pace`, the comparison night
-    364 days earlier as of 364 days before the as-of day), the whole hotel.
+    From the stored reservations (:func:`yieldopt.ingest.pace`: the comparison night
+    364 days earlier as of 364 days before the as-of day), the whole hotel, over the
+    horizon of the latest decision set of the daily cycle; ``None`` without one. Served
+    apart from the grid (it reads every reservation again), so the grid comes first.
     """
-    stored = store.reservations(network_id)
-    if not stored or grid.as_of is None:
+    ds = _latest(store, network_id)
+    cycle = (ds.params.get("cycle") if ds is not None else None) or {}
+    stored = store.reservations(network_id) if cycle else []
+    if not stored:
         return None
-    nights = sorted({r["night"] for r in grid.rows})
-    frame = pd.DataFrame(stored)
-    table = pace(frame, grid.as_of, pd.DatetimeIndex(nights))
+    as_of = dt.date.fromisoformat(cycle["as_of"])
+    nights = pd.date_range(as_of + dt.timedelta(days=1), periods=int(cycle["horizon"]), freq="D")
+    table = pace(pd.DataFrame(stored), as_of, nights)
     by_day = table.groupby("days_before", sort=True)[["rooms", "ly_rooms"]].sum()
     return {
         "x": [int(d) for d in by_day.index],

@@ -19,9 +19,9 @@ from yieldopt.store import NotFoundError, Store
 from ..dependencies import ReadKey, StoreDep, principal_of
 from ..routers._shared import NetworkId
 from ..security import Role
-from ._grid import build_grid
+from ._grid import build_grid, pace_chart
 from ._night import build_resource_page, today
-from ._render import render, script_json
+from ._render import chart_json, render
 
 __all__ = ["PREFIX", "render_network", "router", "who"]
 
@@ -98,7 +98,7 @@ async def render_network(
         "network.html",
         grid=grid,
         ladder=ladder or "",
-        charts=script_json(grid.charts),
+        charts=chart_json(grid.charts),
         me=who(request),
         methods=sorted(METHODS),
         products=[p.id for p in network.products],
@@ -117,6 +117,13 @@ async def network_page(
 ) -> HTMLResponse:
     """Render the stay-night (or resource) grid, its charts and, for admins, the actions."""
     return await render_network(store, request, network_id, ladder)
+
+
+@router.get("/networks/{network_id}/pace", response_class=HTMLResponse)
+async def pace_fragment(network_id: NetworkId, store: StoreDep, _: ReadKey) -> HTMLResponse:
+    """Render the pace chart of a hotel of the daily cycle (loaded after the grid)."""
+    data = await run_in_threadpool(pace_chart, store, network_id)
+    return render("_pace.html", pace=data, charts=chart_json({"pace": data}))
 
 
 @router.get("/networks/{network_id}/resources/{resource_id:path}", response_class=HTMLResponse)

@@ -9,11 +9,10 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 
 from yieldopt import __version__
 
-__all__ = ["STATIC_URL", "render", "render_text", "script_json"]
+__all__ = ["STATIC_URL", "chart_json", "render", "render_text"]
 
 #: Where the workspace's static files are served.
 STATIC_URL = "/static"
@@ -55,14 +54,9 @@ _ENV.globals["static"] = STATIC_URL
 _ENV.globals["version"] = __version__
 
 
-def script_json(value: Any) -> Markup:
-    """JSON for a ``<script type="application/json">`` block.
-
-    Script content is not HTML-unescaped by browsers, so it is not autoescaped; ``<``,
-    ``>`` and ``&`` are written as JSON escapes instead, so no name can close the block.
-    """
-    text = json.dumps(value, separators=(",", ":"), allow_nan=False)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+def chart_json(value: Any) -> str:
+    """Return chart data as compact JSON for a ``data-charts`` attribute (autoescaped there)."""
+    return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
 def render_text(name: str, **context: Any) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -118,6 +119,12 @@ def city(sqlite_url):
         r = c.post("/v1/networks/city/optimizations", json={"as_of": AS_OF}, headers=ADMIN_H)
         assert r.status_code == 201, r.text
         yield c
+
+
+def _charts(html: str) -> dict:
+    found = re.search(r'data-charts="([^"]*)"', html)
+    assert found is not None
+    return json.loads(unescape(found[1]))
 
 
 def _num(v: str | None) -> float | None:
@@ -253,14 +260,19 @@ def test_the_cycle_grid_shows_what_get_controls_gives(city):
         assert _num(r["MinLOS"]) == c["min_los"]
         assert (r["CTA"] == "yes") == bool(c["closed_to_arrival"])
         assert r["Rec. rate"] == ""  # no ladder given: a dash
-    # The charts' data is valid JSON in a non-executed script block, with the pace.
-    block = re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', html, re.S)
-    charts = json.loads(block[1])
+    # The charts' data is JSON in an attribute (no script in a fragment).
+    assert "<script" not in html
+    charts = _charts(html)
     assert len(charts["occupancy"]["x"]) == len(NIGHTS)
     assert charts["occupancy"]["capacity"] == [float(c["capacity"]) for c in api]
-    assert len(charts["pace"]["x"]) == len(NIGHTS) and charts["pace"]["x"] == sorted(
-        charts["pace"]["x"]
-    )
+    assert charts["bid"]["series"]["all"] == [round(c["bid_price"], 4) for c in api]
+    # The pace comes apart (after the grid): this year's rooms on the books by days before
+    # arrival are the cycle's on-the-books of those nights (no service bookings here).
+    assert 'hx-get="/workspace/networks/city/pace"' in html
+    pace = _charts(city.get("/workspace/networks/city/pace", headers=READ_H).text)["pace"]
+    assert pace["x"] == list(range(1, len(NIGHTS) + 1))
+    assert pace["rooms"] == [c["on_the_books"] for c in api]
+    assert len(pace["ly_rooms"]) == len(NIGHTS) and sum(pace["ly_rooms"]) > 0
 
 
 def test_recommended_rates_are_those_of_price_quotes(city):
@@ -310,9 +322,8 @@ def test_names_are_escaped(sqlite_url):
             assert "<img src=x" not in html and "<script>alert" not in html
             assert "</script><b>" not in html
         assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in pages[1]
-        # Inside the chart data the name is a JSON string with < and > escaped.
-        block = re.search(r'id="chart-data">(.*?)</script>', pages[1], re.S)
-        assert json.loads(block[1])["labels"] == [evil, "leg-2"]
+        # Inside the chart data the name is an escaped attribute, read back exactly.
+        assert _charts(pages[1])["labels"] == [evil, "leg-2"]
         assert pages[2].count("alert(1)") >= 1  # shown, as text
 
 

@@ -1,6 +1,7 @@
 /* yieldopt workspace: sign-in, hash navigation, the key on every htmx request,
  * grid sorting and filtering, uPlot charts. No inline script anywhere (strict CSP):
- * chart data comes from <script type="application/json" id="chart-data"> blocks. */
+ * chart data comes from the data-charts attribute of #chart-data (htmx drops swapped-in
+ * <script> elements, and inline ones would be refused by the policy anyway). */
 (function () {
   'use strict';
 
@@ -61,6 +62,7 @@
         $('#signin-error').textContent = '';
         return r.json().then(start);
       }
+      $('#api-key').value = '';
       return r.text().then(function (t) {
         var why = r.status === 401 ? 'This key is not accepted' : (detail(t) || 'error ' + r.status);
         if (r.status === 429) { why = detail(t) || 'too many failed attempts; wait'; }
@@ -136,11 +138,15 @@
     if (e.detail.xhr && e.detail.xhr.status < 400 && e.target.id !== 'notice') {
       if ($('#notice').textContent === 'Working…') { notice(''); }
     }
-    if (e.target.id !== 'main') { return; }
+    if (e.target.id !== 'main') { drawCharts(e.target); return; }
     var title = $('h1', e.target);
     document.title = (title ? title.getAttribute('data-title') + ' · ' : '') + 'yieldopt workspace';
     initPage(e.target);
-    if (focusNext || $('#flash:not([hidden])', e.target)) { e.target.focus(); }
+    // A new page, or the message of a done action: back to the top, focus on the page.
+    if (focusNext || $('#flash:not([hidden])', e.target)) {
+      window.scrollTo(0, 0);
+      e.target.focus({ preventScroll: true });
+    }
     focusNext = false;
   });
 
@@ -222,10 +228,35 @@
     return a;
   }
 
+  var DAY = 86400;
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  // Stay nights are whole days (UTC midnights): ticks every day, week or month, as dates.
+  function nightAxis() {
+    var a = axis('Stay night', function (u, splits) {
+      return splits.map(function (t) {
+        var d = new Date(t * 1000);
+        return MONTHS[d.getUTCMonth()] + ' ' + d.getUTCDate() + (d.getUTCMonth() === 0 && d.getUTCDate() <= 7 ? ' ' + d.getUTCFullYear() : '');
+      });
+    });
+    a.incrs = [DAY, 2 * DAY, 7 * DAY, 14 * DAY, 28 * DAY, 91 * DAY];
+    a.space = 60;
+    return a;
+  }
+
+  function yAxis(label) {
+    var a = axis(label);
+    a.size = 56;
+    return a;
+  }
+
   function line(label, color, dash) {
     var s = { label: label, stroke: color, width: 2, points: { show: false } };
     if (dash) { s.dash = [6, 4]; }
     return s;
+  }
+
+  function nightValue(u, t) {
+    return t === null || t === undefined ? '–' : new Date(t * 1000).toISOString().slice(0, 10);
   }
 
   function money(u, v) { return v === null || v === undefined ? '–' : v.toFixed(2); }
@@ -236,9 +267,9 @@
       var d = data.occupancy;
       return {
         opts: {
-          scales: { x: { time: true } },
-          axes: [axis('Stay night'), axis('Rooms')],
-          series: [{ label: 'Night' },
+          scales: { x: { time: false } },
+          axes: [nightAxis(), yAxis('Rooms')],
+          series: [{ label: 'Night', value: nightValue },
             Object.assign(line('Capacity', '#5a6470', true), { value: rooms }),
             Object.assign(line('Authorized', COLORS[1], true), { value: rooms }),
             Object.assign(line('Occupancy forecast', COLORS[0]), { value: rooms }),
@@ -251,8 +282,9 @@
       var p = data.pace;
       return {
         opts: {
-          scales: { x: { time: false } },
-          axes: [axis('Days before arrival'), axis('Rooms on the books')],
+          // Arrival draws near from left to right, as in a pace report.
+          scales: { x: { time: false, dir: -1 } },
+          axes: [axis('Days before arrival'), yAxis('Rooms on the books')],
           series: [{ label: 'Days before' },
             line('This year', COLORS[0]),
             line('Last year (364 days earlier)', COLORS[1], true)]
@@ -266,9 +298,9 @@
         var names = Object.keys(b.series);
         return {
           opts: {
-            scales: { x: { time: true } },
-            axes: [axis('Stay night'), axis('Bid price (money per room-night)')],
-            series: [{ label: 'Night' }].concat(names.map(function (n, i) {
+            scales: { x: { time: false } },
+            axes: [nightAxis(), yAxis('Bid price per room-night')],
+            series: [{ label: 'Night', value: nightValue }].concat(names.map(function (n, i) {
               return Object.assign(line(n === 'all' ? 'Bid price' : n, COLORS[i % COLORS.length]), { value: money });
             }))
           },
@@ -281,7 +313,7 @@
           scales: { x: { time: false } },
           axes: [axis('Resource', function (u, splits) {
             return splits.map(function (i) { return Number.isInteger(i) && labels[i] !== undefined ? labels[i] : ''; });
-          }), axis('Bid price (money per unit)')],
+          }), yAxis('Bid price per unit')],
           series: [{ label: 'Resource', value: function (u, i) { return i === null ? '–' : (labels[i] || ''); } },
             Object.assign(line('Bid price', COLORS[0]), { value: money, points: { show: true, size: 6 } })]
         },
@@ -292,17 +324,25 @@
   }
 
   function drawCharts(root) {
-    charts.forEach(function (c) { c.destroy(); });
-    charts = [];
-    var block = $('#chart-data', root);
-    if (!block || typeof uPlot === 'undefined') { return; }
-    var data;
-    try { data = JSON.parse(block.textContent); } catch (e) { return; }
-    $$('[data-chart]', root).forEach(function (el) {
-      var spec = chartSpec(el.getAttribute('data-chart'), data);
-      if (!spec) { return; }
-      var opts = Object.assign({ width: Math.max(el.clientWidth, 200), height: 240, legend: { show: true } }, spec.opts);
-      charts.push(new uPlot(opts, spec.data, el));
+    // Charts whose element left the page (a new page was swapped in) are let go.
+    charts = charts.filter(function (c) {
+      if (document.body.contains(c.root)) { return true; }
+      c.destroy();
+      return false;
+    });
+    if (typeof uPlot === 'undefined') { return; }
+    var holders = $$('[data-charts]', root);
+    if (root.hasAttribute && root.hasAttribute('data-charts')) { holders.unshift(root); }
+    holders.forEach(function (holder) {
+      var data;
+      try { data = JSON.parse(holder.getAttribute('data-charts')); } catch (e) { return; }
+      $$('[data-chart]', holder).forEach(function (el) {
+        if (el.closest('[data-charts]') !== holder || el.querySelector('.uplot')) { return; }
+        var spec = chartSpec(el.getAttribute('data-chart'), data);
+        if (!spec) { return; }
+        var opts = Object.assign({ width: Math.max(el.clientWidth, 200), height: 240, legend: { show: true } }, spec.opts);
+        charts.push(new uPlot(opts, spec.data, el));
+      });
     });
   }
 
