@@ -426,7 +426,7 @@ def run(
     n_samples: int | None = None,
     seed: int | None = None,
     reoptimize: int | None = None,
-    workers: int = 1,
+    workers: int | str = 1,
     cluster: str | None = None,
     progress: bool = False,
     log: Log = _quiet,
@@ -444,8 +444,8 @@ def run(
     n_samples, seed, reoptimize : int, optional
         Sample paths, random seed and number of control recomputations (default: the
         scenario's ``[simulation]`` settings).
-    workers : int
-        Local worker processes.
+    workers : int or "auto"
+        Local processes, this one included (see :func:`~yieldopt.simulate.simulate`).
     cluster : str, optional
         Dask scheduler address.
     progress : bool

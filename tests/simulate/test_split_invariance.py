@@ -14,7 +14,7 @@ import scipy.sparse as sp
 
 from tests.simulate.cases import one_leg, tied_hotel, two_leg
 from yieldopt.optimize import WarmDLP
-from yieldopt.simulate import simulate
+from yieldopt.simulate import LocalExecutor, simulate
 
 POLICIES = ["dlp", "davn", "rlp", "dp-decomposition", "hindsight"]
 SAMPLES = 14
@@ -85,11 +85,20 @@ def test_chunk_size_does_not_change_any_path(hotel, whole, chunk_size):
     _same(whole, split)
 
 
-def test_process_pool_does_not_change_any_path(hotel, whole):
+@pytest.mark.parametrize("here", [True, False])
+def test_process_pool_does_not_change_any_path(hotel, whole, here):
+    # here=False: every chunk runs in a worker process (with True, this process may
+    # finish the chunks before a worker has started).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         pool = simulate(
-            hotel, POLICIES, n_samples=SAMPLES, seed=3, reoptimize=5, workers=2, chunk_size=5
+            hotel,
+            POLICIES,
+            n_samples=SAMPLES,
+            seed=3,
+            reoptimize=5,
+            executor=LocalExecutor(2, here=here),
+            chunk_size=5,
         )
     _same(whole, pool)
 

@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ..errors import YieldoptError
+from ..errors import InputError, YieldoptError
 from ..model import POLICY_NAMES, Scenario, load_scenario
 from ._common import OutputFormat, check_out, console, err_console, fail, notes, write_frame
 
@@ -42,7 +42,31 @@ ReoptOpt = Annotated[
         "(dp-decomposition is computed once and warns).",
     ),
 ]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", help="Local worker processes.")]
+WorkersOpt = Annotated[
+    str,
+    typer.Option(
+        "--workers",
+        "-w",
+        help="Local processes, this one included, or 'auto': one per CPU when the run is "
+        "long enough to repay a worker's start-up (about 2 s), else 1.",
+    ),
+]
+
+
+def _workers(value: str) -> int | str:
+    """Parse ``--workers``: a whole number >= 1 or ``auto``."""
+    text = value.strip().lower()
+    if text == "auto":
+        return "auto"
+    try:
+        n = int(text)
+    except ValueError:
+        raise InputError("--workers", f"must be a whole number or 'auto', got {value!r}") from None
+    if n < 1:
+        raise InputError("--workers", f"must be at least 1, got {n}")
+    return n
+
+
 ClusterOpt = Annotated[
     str | None,
     typer.Option(
@@ -131,7 +155,7 @@ def _simulate(
     samples: int | None,
     seed: int | None,
     reoptimize: int | None,
-    workers: int,
+    workers: int | str,
     cluster: str | None,
     progress: bool,
 ) -> SimulationResult:
@@ -161,7 +185,7 @@ def simulate_command(
     samples: SamplesOpt = None,
     seed: SeedOpt = None,
     reoptimize: ReoptOpt = None,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = "auto",
     cluster: ClusterOpt = None,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", help="Output format.")
@@ -176,7 +200,14 @@ def simulate_command(
         with notes():
             sc = load_scenario(scenario)
             res = _simulate(
-                sc, policy, samples, seed, reoptimize, workers, cluster, fmt is OutputFormat.table
+                sc,
+                policy,
+                samples,
+                seed,
+                reoptimize,
+                _workers(workers),
+                cluster,
+                fmt is OutputFormat.table,
             )
     except YieldoptError as exc:
         raise fail(exc) from None
@@ -194,7 +225,7 @@ def run(
     seed: SeedOpt = None,
     reoptimize: ReoptOpt = None,
     policy: PolicyOpt = None,
-    workers: WorkersOpt = 1,
+    workers: WorkersOpt = "auto",
     cluster: ClusterOpt = None,
     out: Annotated[
         Path | None, typer.Option(help="Output folder (default: out/<scenario name>).")
@@ -220,7 +251,7 @@ def run(
                 n_samples=samples,
                 seed=seed,
                 reoptimize=reoptimize,
-                workers=workers,
+                workers=_workers(workers),
                 cluster=cluster,
                 progress=True,
             )

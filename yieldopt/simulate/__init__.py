@@ -6,10 +6,12 @@ from ._hindsight import hindsight
 from ._paths import Paths, draw_paths
 from ._resources import RESOURCE_COLUMNS, product_classes
 from ._simulate import (
+    AUTO_POOL_STEPS,
     HORIZON_DAYS,
     PolicyFactory,
     PolicySpec,
     SimulationResult,
+    auto_workers,
     policy_label,
     reopt_times,
     run_chunk,
@@ -17,6 +19,7 @@ from ._simulate import (
 )
 
 __all__ = [
+    "AUTO_POOL_STEPS",
     "HORIZON_DAYS",
     "RESOURCE_COLUMNS",
     "SPILL_REASONS",
@@ -29,6 +32,7 @@ __all__ = [
     "PolicyFactory",
     "PolicySpec",
     "SimulationResult",
+    "auto_workers",
     "draw_paths",
     "hindsight",
     "make_executor",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import pickle
 import time
 import warnings
@@ -22,10 +23,12 @@ from ._paths import draw_paths
 from ._result import ARRAY_FIELDS, PATH_FIELDS, SimulationResult, collect
 
 __all__ = [
+    "AUTO_POOL_STEPS",
     "HORIZON_DAYS",
     "PolicyFactory",
     "PolicySpec",
     "SimulationResult",
+    "auto_workers",
     "policy_label",
     "reopt_times",
     "run_chunk",
@@ -105,7 +108,7 @@ def simulate(
     seed: int | None = None,
     *,
     reoptimize: int | None = None,
-    workers: int = 1,
+    workers: int | str = 1,
     cluster: str | None = None,
     executor: Executor | None = None,
     chunk_size: int | None = None,
@@ -141,8 +144,12 @@ def simulate(
         Controls are recomputed at this many equally spaced times (1 = at the opening only).
         ``dp-decomposition`` is computed once and warns (``UserWarning``) when this is
         above 1; ``dp`` is exact in every state and needs no re-solving.
-    workers : int
-        Local worker processes (1 = this process).
+    workers : int or "auto"
+        Local processes, this one included (1 = this process only). Extra worker
+        processes take about two seconds each to start, and this process works from the
+        start, so a pool never costs much but pays off only on runs of several seconds.
+        ``"auto"`` picks one process per CPU (at most one per chunk of paths) when the
+        estimated work (:func:`auto_workers`) is large enough, else 1.
     cluster : str, optional
         Dask scheduler address ``tcp://host:port`` (or set ``DASK_SCHEDULER_ADDRESS``).
     executor : Executor, optional
@@ -185,11 +192,15 @@ def simulate(
         )
 
     own = executor is None
+    events = float(sc.customers.mean.sum()) * (1.0 + float(model.cancel_prob.max(initial=0.0)))
+    if workers == "auto":
+        workers = auto_workers(samples, events, len(specs))
+    if not isinstance(workers, int) or isinstance(workers, bool):
+        raise InputError("workers", f'must be a whole number or "auto", got {workers!r}')
     ex = executor or make_executor(workers, cluster)
     if isinstance(ex, LocalExecutor) and ex.workers > 1:
         _check_picklable(specs, ex)
     if chunk_size is None:
-        events = float(sc.customers.mean.sum()) * (1.0 + float(model.cancel_prob.max(initial=0.0)))
         by_memory = max(1, int(2_000_000 // max(events, 1.0)))
         chunk_size = max(1, min(64, by_memory, math.ceil(samples / ex.slots)))
     ids = np.arange(samples)
@@ -233,6 +244,37 @@ def _horizon_days(sc: Scenario, horizon_days: float | None) -> float:
     if not math.isfinite(days) or days <= 0:
         raise InputError("horizon_days", f"must be a positive number of days, got {horizon_days}")
     return days
+
+
+#: Event-policy steps (requests and cancellations × policies × paths) from which
+#: ``workers="auto"`` uses a pool: about 6 s on one core (the city hotel's 200 paths
+#: of 6 policies are 1.6 million steps and took 10-12 s on the benchmark machine),
+#: three times a worker's start-up.
+AUTO_POOL_STEPS = 1_000_000
+
+
+def auto_workers(samples: int, events: float, policies: int) -> int:
+    """Choose the processes for ``workers="auto"``: one per CPU on long runs, else 1.
+
+    Parameters
+    ----------
+    samples : int
+        Sample paths.
+    events : float
+        Expected events (requests and possible cancellations) per path.
+    policies : int
+        Policies simulated on every path.
+
+    Returns
+    -------
+    int
+        1 below :data:`AUTO_POOL_STEPS` estimated steps or on one CPU; else the CPUs this
+        process may use (at most one process per 16 paths, so every process gets work).
+    """
+    cpus = getattr(os, "process_cpu_count", os.cpu_count)() or 1
+    if samples * events * policies < AUTO_POOL_STEPS or cpus < 2:
+        return 1
+    return max(1, min(cpus, samples // 16))
 
 
 def _policy_labels(specs: Sequence[PolicySpec], model: ControlModel, seed: int) -> list[str]:
