@@ -157,6 +157,25 @@ def test_occupancy_table_holds_the_simulated_occupancy(hotel, hotel_run):
             assert row.cells[j].text == f"{occ:.1%}"
 
 
+def test_best_policy_detail_by_resource_holds_its_rate_and_spill(hotel, hotel_run):
+    from yieldopt.report._compare import best_policy
+
+    colours = policy_colours(list(hotel_run.summary["policy"]))
+    fig = {f.id: f for f in figures(hotel_run, hotel, colours)}["occupancy"]
+    best = best_policy(hotel_run.summary)
+    ((heading, table),) = fig.more
+    assert heading.startswith(f"{best} (the best policy)")
+    heads = [c.text for c in table.heads]
+    assert heads[:5] == ["night", "reservations kept", "occupied", "ADR", "revenue"]
+    r = hotel_run.resources.set_index(["policy", "resource"])
+    for row in table.rows:
+        one = r.loc[(best, row.cells[0].text)]
+        cells = dict(zip(heads, (c.text for c in row.cells), strict=True))
+        assert cells["ADR"] == f"{one['revenue_mean'] / one['sold_mean']:,.2f}"
+        assert cells["spill"] == f"{one['spill_mean']:,.1f}"
+        assert cells["walked"] == f"{one['denied_mean']:,.1f}"
+
+
 def test_dated_nights_show_as_dates_and_add_up_room_types(hotel):
     from yieldopt.report._plots_resources import _by_night, _dated
 

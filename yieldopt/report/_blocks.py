@@ -103,6 +103,8 @@ class FigureBlock:
         Heading of ``table``.
     csv, csv_what : str
         Results file holding every number (relative link) and what one row of it is.
+    more : tuple of (str, Table)
+        Further tables below the first, with their headings.
     """
 
     id: str
@@ -115,6 +117,7 @@ class FigureBlock:
     table_title: str = ""
     csv: str = ""
     csv_what: str = ""
+    more: tuple[tuple[str, Table], ...] = ()
 
 
 @dataclass(frozen=True)

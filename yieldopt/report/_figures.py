@@ -103,6 +103,7 @@ def finish(
     table_title: str = "",
     csv: str = "",
     csv_what: str = "",
+    more: tuple[tuple[str, Table], ...] = (),
 ) -> FigureBlock:
     """Render ``fig`` and keep what the page and the tests need about it."""
     return FigureBlock(
@@ -116,6 +117,7 @@ def finish(
         table_title=table_title,
         csv=csv,
         csv_what=csv_what,
+        more=more,
     )
 
 

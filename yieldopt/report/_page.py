@@ -33,10 +33,12 @@ _FILES = {
     "paths.parquet": "one row per policy and sample path",
     "resources.csv": "one row per policy and resource (night or leg): sales, occupancy, "
     "revenue, denied, spill",
+    "resources.parquet": "the same as resources.csv, typed",
     "product_mix.csv": "units and revenue per policy, resource and rate plan or fare class",
     "booking_curves.csv": "bookings and requests per policy over the booking horizon",
     "bid_prices.csv": "bid prices per policy and resource at each re-optimization",
     "opening_controls.csv": "the opening controls: bid prices, authorized capacity, MinLOS",
+    "opening_controls.json": "the same opening controls, with the DLP bound and group quotes",
 }
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from ..model import Scenario
 from ..simulate import SimulationResult
 from ._blocks import FigureBlock
+from ._compare import best_policy
 from ._figures import RC, finish, new_figure, policy_ticks, reference_line, thousands
 from ._format import _num
 from ._plots_resources import mix_figure, occupancy_figure
@@ -55,7 +56,7 @@ def figures(
     with matplotlib.rc_context(RC):
         made = [
             _revenue_figure(result.paths, colours),
-            occupancy_figure(resources, scenario, colours),
+            occupancy_figure(resources, scenario, colours, best_policy(result.summary)),
             mix_figure(mix, scenario),
             bid_price_figure(result.bid_prices, colours, days, scenario.kind),
             booking_curve_figure(result.booking_curves, colours, days, scenario.kind),

@@ -9,6 +9,7 @@ fare class per policy. Each comes with a compact table of the same numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -80,16 +81,86 @@ def _policy_table(frame: pd.DataFrame, key: str, label: str, note: str) -> Table
     return Table(heads, tuple(rows), note)
 
 
+def _detail(
+    resources: pd.DataFrame, keys: pd.Series, shown: list[Any], policy: str, kind: str
+) -> tuple[str, Table]:
+    """One policy's sales, rate, denied and spill per night or leg (means per path)."""
+    night = kind == "hotel"
+    cols = ["sold_mean", "occupied_mean", "revenue_mean", "denied_mean", "spill_mean"]
+    cols += [c for c in ("spill_capacity", "spill_controls", "spill_choice") if c in resources]
+    mine = resources["policy"] == policy
+    g = resources[mine].assign(_key=keys[mine].to_numpy()).groupby("_key", sort=False)[cols]
+    sums = g.sum(min_count=1).reindex(shown)
+    labels = {
+        "sold_mean": "reservations kept" if night else "seats sold",
+        "occupied_mean": "occupied" if night else "flown",
+        "rate": "ADR" if night else "average fare",
+        "revenue_mean": "revenue",
+        "denied_mean": "walked" if night else "denied boarding",
+        "spill_mean": "spill",
+        "spill_capacity": "spill: none left",
+        "spill_controls": "spill: closed by controls",
+        "spill_choice": "spill: bought nothing",
+    }
+    # A spill reason that never occurs (no choice model) is left out.
+    used = [c for c in cols if not c.startswith("spill_") or sums[c].fillna(0).any()]
+    heads = [Cell("night" if night else "leg", "text"), Cell(labels["sold_mean"], "num")]
+    heads += [Cell(labels["occupied_mean"], "num"), Cell(labels["rate"], "num")]
+    heads += [Cell(labels[c], "num") for c in used[2:]]
+    rows = []
+    for k, r in sums.iterrows():
+        name = k.strftime("%a %Y-%m-%d") if isinstance(k, pd.Timestamp) else str(k)
+        sold = float(r["sold_mean"])
+        rate = float(r["revenue_mean"]) / sold if sold > 0 else float("nan")
+        cells = [Cell(name, "text"), Cell(_num(sold, 1), "num")]
+        cells += [Cell(_num(float(r["occupied_mean"]), 1), "num"), Cell(_num(rate, 2), "num")]
+        cells += [Cell(_num(float(r[c]), 0 if c == "revenue_mean" else 1), "num") for c in used[2:]]
+        rows.append(Row(tuple(cells)))
+    unit = "night" if night else "leg"
+    note = (
+        f"Means per sample path under {policy}. "
+        + (
+            "Reservations kept: not cancelled, no-shows included; occupied: guests who showed "
+            "and had a room. ADR: the kept reservations' revenue, each stay's price split "
+            "equally over its nights, per room-night sold. Walked: guests who showed without "
+            "a room. "
+            if night
+            else "Average fare: the revenue of the seats sold, each itinerary's fare split "
+            "equally over its legs, per seat. "
+        )
+        + f"Spill: requests turned away, counted on every {unit} they asked for, because "
+        f"nothing was left or because the policy's controls had closed what was."
+    )
+    heading = f"{policy} (the best policy) by {unit}: sales, rate, denied and spill"
+    return heading, Table(tuple(heads), tuple(rows), note)
+
+
 def occupancy_figure(
-    resources: pd.DataFrame | None, scenario: Scenario, colours: dict[str, str]
+    resources: pd.DataFrame | None,
+    scenario: Scenario,
+    colours: dict[str, str],
+    best: str | None = None,
 ) -> FigureBlock | None:
-    """Occupancy by stay night or load factor by leg, per policy (``None`` without data)."""
+    """Occupancy by stay night or load factor by leg, per policy (``None`` without data).
+
+    ``best`` names the policy whose sales, rate, denied and spill per night or leg are
+    tabulated below the figure (none when ``None``).
+    """
     if resources is None or resources.empty or "occupied_mean" not in resources:
         return None
     dates = _dated(resources)
     if dates is not None:
-        return _night_figure(_by_night(resources, dates), scenario.kind, colours)
-    return _leg_figure(resources, scenario.kind, colours)
+        fig = _night_figure(_by_night(resources, dates), scenario.kind, colours)
+        keys = dates
+        shown = list(pd.unique(dates))[:MAX_NIGHTS]
+    else:
+        fig = _leg_figure(resources, scenario.kind, colours)
+        keys = resources["resource"]
+        shown = [r.cells[0].text for r in fig.table.rows] if fig.table else []
+    if best is None or best not in set(resources["policy"]):
+        return fig
+    more = (_detail(resources, keys, shown, best, scenario.kind),)
+    return dataclasses.replace(fig, more=more)
 
 
 def _night_figure(night: pd.DataFrame, kind: str, colours: dict[str, str]) -> FigureBlock:
