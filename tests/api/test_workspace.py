@@ -406,6 +406,22 @@ def test_override_form_errors_name_the_field(ws, form, field):
         assert "did you mean 'bid_price'" in r.text.replace("&#39;", "'")
 
 
+def test_an_override_with_an_expiry(ws):
+    # What the form's datetime-local field sends (UTC, no offset).
+    r = ws.post(
+        SAT_URL + "/override",
+        data={"authorized": "12", "reason": "floor closed", "expires_at": "2099-01-02T10:30"},
+        headers=ADMIN_H,
+    )
+    assert r.status_code == 200, r.text
+    (o,) = ws.get("/v1/networks/hotel/overrides", headers=READ_H).json()["overrides"]
+    assert o["authorized"] == 12 and o["expires_at"].startswith("2099-01-02T10:30")
+    rows = grid_rows(ws.get("/workspace/networks/hotel", headers=READ_H).text)
+    sat = next(row for row in rows if row["_resource"] == SAT)
+    assert int(sat["Authorized"]) == 12 and "auth 12" in sat["_text"]["Override"]
+    assert "until 2099-01-02 10:30 UTC" in ws.get("/workspace/networks/hotel", headers=READ_H).text
+
+
 def test_unknown_resource_and_network(ws):
     r = ws.get("/workspace/networks/hotel/resources/nope", headers=READ_H)
     assert r.status_code == 404

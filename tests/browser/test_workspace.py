@@ -23,6 +23,23 @@ SAMPLE = ROOT / "scenarios" / "data" / "hotel-bookings-sample.csv.gz"
 SAT = "std/2026-12-05"
 YEAR = [(dt.date(2025, 4, 1) + dt.timedelta(days=k)).isoformat() for k in range(365)]
 WAIT = 30.0
+#: Two legs and three itineraries: a network whose resources are not nights.
+HUB = {
+    "resources": [{"id": "AB", "capacity": 10}, {"id": "BC", "capacity": 10}],
+    "products": [
+        {"id": "AB-y", "resources": ["AB"], "price": 100.0, "segment": "leisure"},
+        {"id": "ABC-y", "resources": ["AB", "BC"], "price": 180.0, "segment": "business"},
+        {"id": "BC-y", "resources": ["BC"], "price": 90.0, "segment": "leisure"},
+    ],
+    "segments": [{"id": "leisure"}, {"id": "business"}],
+}
+HUB_FORECAST = {
+    "demand": [
+        {"product": "AB-y", "mean": 8},
+        {"product": "ABC-y", "mean": 6},
+        {"product": "BC-y", "mean": 9},
+    ]
+}
 
 
 def _year_network() -> dict[str, Any]:
@@ -50,6 +67,9 @@ def server(tmp_path_factory):
         assert c.put("/v1/networks/hotel/forecast", json=FORECAST).is_success
         r = c.post("/v1/networks/hotel/optimizations", json={"method": "dlp"})
         assert r.status_code == 201, r.text
+        assert c.put("/v1/networks/hub", json=HUB).status_code == 201
+        assert c.put("/v1/networks/hub/forecast", json=HUB_FORECAST).is_success
+        assert c.post("/v1/networks/hub/optimizations", json={"method": "dlp"}).status_code == 201
         assert c.put("/v1/networks/city", json=_year_network()).status_code == 201
         r = c.post(
             "/v1/networks/city/reservations",
@@ -254,6 +274,31 @@ def test_a_wrong_key_returns_to_sign_in(browser, server):
     assert field.get_attribute("value") == ""  # a refused key is not kept in the page
     assert browser.find_element(By.ID, "main").get_attribute("hidden") is not None
     assert [e for e in console_errors(browser) if "401" not in e] == []
+
+
+def test_a_network_of_legs_has_the_grid_per_resource(browser, server):
+    from selenium.webdriver.common.by import By
+
+    _sign_in(browser, server, READ)
+    _open(
+        browser,
+        "#/networks/hub",
+        "document.querySelector('#grid') && document.querySelector('.chart .uplot')",
+    )
+    with server.client(READ) as api:
+        ds = api.get("/v1/networks/hub/decisions").json()
+    for leg in ("AB", "BC"):
+        assert _bid_cell(browser, leg).text == f"{ds['bid_prices'][leg]:,.2f}"
+    _clean(browser)
+    browser.find_element(By.LINK_TEXT, "AB").click()
+    _wait(browser, "document.querySelector('#segments')")
+    # The stored forecast of the itineraries using AB, by segment: leisure 8, business 6.
+    rows = browser.execute_script(
+        "return [...document.querySelectorAll('#segments tbody tr')]"
+        ".map(r => [...r.cells].map(c => c.textContent.trim()));"
+    )
+    assert rows == [["leisure", "8.0"], ["business", "6.0"]]
+    _clean(browser)
 
 
 def test_a_365_night_property_is_usable(browser, server, tmp_path):

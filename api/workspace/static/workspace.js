@@ -135,9 +135,7 @@
   });
 
   document.addEventListener('htmx:afterSwap', function (e) {
-    if (e.detail.xhr && e.detail.xhr.status < 400 && e.target.id !== 'notice') {
-      if ($('#notice').textContent === 'Working…') { notice(''); }
-    }
+    if ($('#notice').textContent === 'Working…') { notice(''); }
     if (e.target.id !== 'main') { drawCharts(e.target); return; }
     var title = $('h1', e.target);
     document.title = (title ? title.getAttribute('data-title') + ' · ' : '') + 'yieldopt workspace';
