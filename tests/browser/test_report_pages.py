@@ -160,6 +160,23 @@ def test_run_report_reads_as_a_newcomer_needs(browser, pages):
         assert (pages["run"].parent / href).is_file(), href
 
 
+def test_long_text_and_wide_tables_stay_inside_the_page(browser, tmp_path):
+    """An unbroken 3,000-character text block wraps; a 40-column table scrolls in its box."""
+    import yieldopt as yo
+    from yieldopt.report import write_report
+    from yieldopt.simulate import simulate
+
+    sc = yo.load_scenario(ROOT / "scenarios/city-hotel.toml")
+    res = simulate(sc, ["fcfs", "hindsight"], 2, 1)
+    wide = pd.DataFrame({f"column number {i}": [1234567.0 * i] for i in range(40)})
+    sections = [("A long note", "x" * 3000), ("A wide table", wide)]
+    path = write_report(res, sc, tmp_path / "odd", sections=sections)
+    for width in WIDTHS:
+        _open(browser, path, width)
+        assert horizontal_overflow(browser) == []
+        assert browser.execute_script(_TABLES) == []
+
+
 def test_report_pictures_for_the_readme(browser, pages, tmp_path):
     """The top of the run report and its occupancy section, as the README shows them."""
     _open(browser, pages["run"], 1366)
