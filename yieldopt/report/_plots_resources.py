@@ -347,7 +347,7 @@ def mix_figure(mix: pd.DataFrame | None, scenario: Scenario) -> FigureBlock | No
     ax.legend(title=word, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     heads = (
         Cell("policy", "name"),
-        Cell(f"{sale_unit} sold", "num"),
+        Cell(f"{sale_unit} sold" + ("" if scenario.kind == "hotel" else ", leg by leg"), "num"),
         *(Cell(f"{c}", "num") for c in classes),
     )
     rows = tuple(
@@ -363,12 +363,12 @@ def mix_figure(mix: pd.DataFrame | None, scenario: Scenario) -> FigureBlock | No
         )
         for p in share.index
     )
+    over = {"hotel": "nights", "airline": "legs"}.get(scenario.kind, "resources")
     how = (
-        f"each bar splits the {sale_unit} a policy sold (mean per path, all "
-        f"{'nights' if scenario.kind == 'hotel' else 'resources'} together) by {word}, "
-        "dearest first. A policy that protects capacity shifts the mix towards the dearer "
-        f"{word}s; first-come-first-served sells whatever is asked first, mostly the cheap "
-        f"early {word}s."
+        f"each bar splits the {sale_unit} a policy sold (mean per path, all {over} together) "
+        f"by {word}, dearest first. A policy that protects capacity shifts the mix towards "
+        f"the dearer {word}s; first-come-first-served sells whatever is asked first, "
+        f"mostly the cheap early {word}s."
     )
     return finish(
         fig,
