@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from tests.simulate.cases import one_leg, tied_hotel, two_leg
+from tests.simulate.cases import one_leg, tied_hotel, two_leg, write
 from yieldopt.control import ControlModel
 from yieldopt.simulate import RESOURCE_COLUMNS, draw_paths, product_classes, simulate
 from yieldopt.simulate._paths import REQUEST
@@ -156,3 +156,45 @@ def test_resources_frame_is_one_row_per_policy_and_resource(ample):
         {"policy": np.repeat(["fcfs", "dlp", "hindsight"], len(ids)), "resource": ids * 3}
     )
     pd.testing.assert_frame_equal(res.resources[["policy", "resource"]], expected)
+
+
+def _choosing(tmp, capacity):
+    """One leg; customers choose by logit between a 100 and a 200 fare, or buy nothing."""
+    return write(
+        tmp,
+        "choosing",
+        f"""
+name = "choosing"
+periods = 200
+[[resources]]
+id = "leg"
+capacity = {capacity}
+[[products]]
+id = "Y"
+resources = ["leg"]
+price = 200
+[[products]]
+id = "Q"
+resources = ["leg"]
+price = 100
+[[customers]]
+products = ["Q", "Y"]
+mean = 40
+[choice]
+model = "mnl"
+no_purchase = 1.0
+""",
+    )
+
+
+def test_customers_who_decline_an_offer_are_choice_spill(tmp_path):
+    ample = simulate(_choosing(tmp_path, 500), ["fcfs"], n_samples=SAMPLES, seed=SEED)
+    r = ample.resources.iloc[0]
+    # Everything was on offer all the time: every lost request declined it.
+    assert r.spill_mean > 0 and r.spill_choice == r.spill_mean
+    assert (r.spill_capacity, r.spill_controls) == (0.0, 0.0)
+    full = simulate(_choosing(tmp_path, 5), ["fcfs"], n_samples=SAMPLES, seed=SEED)
+    r = full.resources.iloc[0]
+    assert r.spill_capacity > 0  # once the leg is full, requests are lost for capacity
+    assert r.spill_capacity + r.spill_choice == pytest.approx(r.spill_mean)
+    assert r.spill_mean == pytest.approx(full.summary.spill.iloc[0])
