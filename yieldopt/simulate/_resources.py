@@ -174,23 +174,29 @@ def product_mix_frame(model: ControlModel, policy: str, arrays: Arrays) -> pd.Da
     price = np.bincount(which, weights=model.prices) / np.bincount(which)
     order = np.argsort(-price, kind="stable")
     mean_units = _need(arrays, "product_units").mean(axis=0)  # (n,)
-    a = sp.csr_array(model.network.incidence)
-    onehot = np.zeros((classes.size, names.size))
-    onehot[np.arange(classes.size), which] = 1.0
-    units = np.asarray(a.multiply(mean_units[None, :]) @ onehot)  # (m, C)
-    share = _share_per_resource(model)
-    revenue = np.asarray(share.multiply((mean_units * model.prices)[None, :]) @ onehot)
-    present = np.asarray(a @ onehot) > 0
-    total = units.sum(axis=1, keepdims=True)
-    frac = np.divide(units, total, out=np.zeros_like(units), where=total > 0)
-    rows = [
-        (policy, rid, names[c], units[i, c], revenue[i, c], frac[i, c])
-        for i, rid in enumerate(model.network.resource_ids)
-        for c in order
-        if present[i, c]
-    ]
-    cols = ["policy", "resource", "product_class", "units_mean", "revenue_mean", "share"]
-    return pd.DataFrame(rows, columns=cols)
+    # One entry per (resource, product) of the incidence; sum them per (resource, class).
+    a = sp.coo_array(model.network.incidence)
+    res, prod = a.row.astype(np.int64), a.col.astype(np.int64)
+    nres = np.bincount(prod, minlength=classes.size)
+    rank = np.empty(names.size, dtype=np.int64)
+    rank[order] = np.arange(names.size)  # classes by descending mean price
+    keys, cell = np.unique(res * names.size + rank[which[prod]], return_inverse=True)
+    units = np.bincount(cell, weights=mean_units[prod], minlength=keys.size)
+    money = mean_units[prod] * model.prices[prod] / nres[prod]
+    revenue = np.bincount(cell, weights=money, minlength=keys.size)
+    row, cls = keys // names.size, order[keys % names.size]
+    total = np.bincount(row, weights=units, minlength=model.n_resources)[row]
+    share = np.divide(units, total, out=np.zeros_like(units), where=total > 0)
+    return pd.DataFrame(
+        {
+            "policy": policy,
+            "resource": np.asarray(model.network.resource_ids, dtype=object)[row],
+            "product_class": names[cls],
+            "units_mean": units,
+            "revenue_mean": revenue,
+            "share": share,
+        }
+    )
 
 
 def expected_requests(model: ControlModel, edges: NDArray[np.float64]) -> tuple[NDArray, NDArray]:
