@@ -285,6 +285,7 @@ def settle(
     spill = requests - (made & is_request).sum(axis=1)
     bins = np.minimum((paths.time * CURVE_BINS).astype(np.int64), CURVE_BINS - 1)
     curve = _per_bin(p, made & is_request, bins)
+    reasons = None if lost is None else _spill_reasons(model, paths, made, lost)
     return Outcome(
         revenue=booking_revenue - denied_cost,
         value=booking_value - denied_cost,
@@ -299,8 +300,12 @@ def settle(
         bid_prices=bid_prices,
         product_units=_per_product(p, n, kept, booked),
         product_shown=_per_product(p, n, shows, booked),
-        resource_spill=lost_per_resource(model, paths.stream, is_request & ~made),
-        spill_reasons=None if lost is None else _spill_reasons(model, paths, made, lost),
+        resource_spill=(
+            reasons.sum(axis=1)
+            if reasons is not None
+            else lost_per_resource(model, paths.stream, is_request & ~made)
+        ),
+        spill_reasons=reasons,
         request_curve=_per_bin(p, is_request, bins),
     )
 
@@ -324,23 +329,29 @@ def _per_product(
 
 
 def lost_per_resource(
-    model: ControlModel, stream: NDArray[np.int64], mask: NDArray[np.bool_]
+    model: ControlModel,
+    stream: NDArray[np.int64],
+    mask: NDArray[np.bool_],
+    reason: NDArray[np.int8] | None = None,
 ) -> NDArray[np.float64]:
     """Count the requests of ``mask`` on the resources they asked for, shape (P, m).
 
     A request counts once on every resource of its stream's most expensive product
     (choice sets are sorted by ascending price, so the last one): what it would
-    have used had it bought at most.
+    have used had it bought at most. With ``reason`` (P, E), the counts are split by
+    it instead, shape (P, len(SPILL_REASONS), m).
     """
     p, m = mask.shape[0], model.n_resources
+    k = 1 if reason is None else len(SPILL_REASONS)
     cm = model.customers.choice_matrix  # padded with -1 at the end
     top = cm[np.arange(cm.shape[0]), (cm >= 0).sum(axis=1) - 1]
-    out = np.zeros((p, m + 1))
     rr, ee = np.nonzero(mask)
-    if rr.size:
-        use = model.product_resources[top[stream[rr, ee]]]
-        np.add.at(out, (np.repeat(rr, use.shape[1]), use.ravel()), 1.0)
-    return out[:, :m]
+    use = model.product_resources[top[stream[rr, ee]]]  # (Q, R), padded with m
+    cell = rr if reason is None else rr * k + reason[rr, ee]
+    keys = (cell[:, None] * (m + 1) + use).ravel()
+    out = np.bincount(keys, minlength=p * k * (m + 1)).astype(np.float64)
+    out = out.reshape(p, k, m + 1)[:, :, :m]
+    return out[:, 0] if reason is None else out
 
 
 def _spill_reasons(
@@ -348,10 +359,4 @@ def _spill_reasons(
 ) -> NDArray[np.float64]:
     """:func:`lost_per_resource` split by :data:`SPILL_REASONS`, shape (P, 3, m)."""
     unsold = (paths.kind == REQUEST) & ~made
-    return np.stack(
-        [
-            lost_per_resource(model, paths.stream, unsold & (lost == k))
-            for k in range(len(SPILL_REASONS))
-        ],
-        axis=1,
-    )
+    return lost_per_resource(model, paths.stream, unsold, np.maximum(lost, 0))
