@@ -459,7 +459,10 @@ def run(
         The preparation, the simulation and the written files.
     """
     prep = prepare(sc, log)
+    # The scenario's own statement first, then the longest lead time of its booking history.
     horizon = prep.forecast.horizon_days if prep.forecast is not None else math.nan
+    if sc.settings.horizon_days is not None:
+        horizon = sc.settings.horizon_days
     # Positional: the simulator's own spelling of the sample count stays its business.
     res = simulate(
         prep.scenario,

@@ -14,7 +14,8 @@ TOML format is documented in the README ("Scenario files"); in short::
     [generator]   type = "hub", spokes, banks, classes, connections, load, seed
     [hotel]       start, nights, rooms, max_los, [[hotel.rates]], [[hotel.demand]] (see _hotel)
     [overbooking] denied_cost, spoilage_cost, show_prob, cancel_prob
-    [simulation]  policies, samples, seed, reoptimize
+    [simulation]  policies, samples, seed, reoptimize, horizon_days (days sales open before
+                  arrival or departure: the unit of the report's booking-horizon axes)
     [[groups]]    a group request to quote (see ``group_quote``)
     [history]     bookings, closures, transactions (paths relative to the file), future_weight
 """
@@ -85,6 +86,8 @@ class SimulationSettings:
     samples: int = 200
     seed: int = 0
     reoptimize: int = 1
+    #: Days between the opening of sales and arrival (departure); ``None``: not stated.
+    horizon_days: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -441,7 +444,19 @@ def _settings(sim: dict[str, Any]) -> SimulationSettings:
                 integer=True,
             )
         ),
+        horizon_days=_horizon_days(sim.get("horizon_days")),
     )
+
+
+def _horizon_days(value: Any) -> float | None:
+    if value is None:
+        return None
+    days = _number("simulation.horizon_days", value, nonnegative=True)
+    if not 0 < days < 10_000:
+        raise InputError(
+            "simulation.horizon_days", f"must be a number of days in (0, 10000), got {value!r}"
+        )
+    return days
 
 
 _HISTORY_FILES = ("bookings", "closures", "transactions")

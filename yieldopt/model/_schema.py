@@ -188,6 +188,7 @@ class SimulationTable(_Table):
     samples: Whole | None = None
     seed: Whole | None = None
     reoptimize: Whole | None = None
+    horizon_days: Number | None = None
 
 
 class GroupRecord(_Table):

@@ -179,5 +179,9 @@ def _facts(result: SimulationResult, scenario: Scenario) -> list[tuple[str, str]
         ("Run time", _duration(result.seconds)),
     ]
     if days is not None:
-        facts.insert(4, ("Booking horizon", f"{float(days):,.0f} days"))
+        horizon = f"{float(days):,.0f} days"
+        if s.get("horizon_days_source") == "assumed":
+            # The scenario does not say how long sales are open: the axes use a default.
+            horizon += " (assumed: state [simulation] horizon_days)"
+        facts.insert(4, ("Booking horizon", horizon))
     return facts

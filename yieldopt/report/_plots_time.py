@@ -9,29 +9,31 @@ counts days before arrival down to 0.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..model import Scenario
-from ..simulate import SimulationResult
+from ..simulate import HORIZON_DAYS, SimulationResult
 from ._blocks import FigureBlock
 from ._figures import days_axis, finish, new_figure, thousands
 
 __all__: list[str] = []
 
 _TOP_RESOURCES = 12
-# The simulator's booking horizon when nothing sets it (days; see SimulationResult).
-_DEFAULT_DAYS = {"hotel": 90.0}
-_DEFAULT_OTHER_DAYS = 180.0
 
 
 def horizon_days(result: SimulationResult, scenario: Scenario) -> float:
-    """Length of the booking horizon in days (sales open this long before arrival)."""
+    """Length of the booking horizon in days (sales open this long before arrival).
+
+    The simulator's own figure; a result without one (made by hand) gets the simulator's
+    default of the scenario kind, :data:`yieldopt.simulate.HORIZON_DAYS` (one rule).
+    """
     days = getattr(result, "horizon_days", None)
-    if days is None:
-        days = _DEFAULT_DAYS.get(scenario.kind, _DEFAULT_OTHER_DAYS)
+    if days is None or not math.isfinite(float(days)):
+        days = HORIZON_DAYS.get(scenario.kind, HORIZON_DAYS["network"])
     return float(days)
 
 

@@ -161,9 +161,10 @@ def simulate(
     horizon_days : float, optional
         Length of the booking horizon in days, for the ``days_before`` columns of the
         results (sales open this many days before arrival or departure). Scenarios
-        give the horizon as a fraction, so this only labels time; by default
-        :data:`HORIZON_DAYS` of the scenario's kind (``yieldopt run`` takes it from
-        the booking history when the scenario has one).
+        give the horizon as a fraction, so this only labels time; by default the
+        scenario's ``[simulation] horizon_days``, else :data:`HORIZON_DAYS` of its kind
+        (marked ``"assumed"`` in ``settings["horizon_days_source"]``; ``yieldopt run``
+        takes it from the booking history when the scenario has one).
 
     Returns
     -------
@@ -232,18 +233,24 @@ def simulate(
         "cluster": cluster,
         "authorized": model.authorized.tolist(),
     }
-    days = _horizon_days(sc, horizon_days)
+    days, settings["horizon_days_source"] = _horizon_days(sc, horizon_days)
     return collect(sc, model, names, tasks, results, reopt, seconds, settings, days)
 
 
-def _horizon_days(sc: Scenario, horizon_days: float | None) -> float:
-    """Return the booking horizon in days: as given, or the default of the scenario kind."""
+def _horizon_days(sc: Scenario, horizon_days: float | None) -> tuple[float, str]:
+    """Return the booking horizon in days and where it came from.
+
+    As given; else the scenario's ``[simulation] horizon_days``; else the default of the
+    scenario kind (:data:`HORIZON_DAYS`), reported as ``"assumed"`` so the report says so.
+    """
     if horizon_days is None:
-        return HORIZON_DAYS.get(sc.kind, HORIZON_DAYS["network"])
+        if sc.settings.horizon_days is not None:
+            return float(sc.settings.horizon_days), "scenario"
+        return HORIZON_DAYS.get(sc.kind, HORIZON_DAYS["network"]), "assumed"
     days = float(horizon_days)
     if not math.isfinite(days) or days <= 0:
         raise InputError("horizon_days", f"must be a positive number of days, got {horizon_days}")
-    return days
+    return days, "given"
 
 
 #: Event-policy steps (requests and cancellations × policies × paths) from which
