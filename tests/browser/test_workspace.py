@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 
 from ..api.conftest import FORECAST, HOTEL
-from ..api.server import ADMIN, READ, ROOT, Server
+from ..api.server import ADMIN, BOOK, READ, ROOT, Server
 from .conftest import LAPTOP, WIDE, console_errors, horizontal_overflow, screenshot, set_viewport
 
+#: Named keys: the audit and the header show the names, never the keys.
+NAMED_KEYS = f"{ADMIN}:admin@revenue-manager,{BOOK}:book,{READ}:read@analyst"
 SAMPLE = ROOT / "scenarios" / "data" / "hotel-bookings-sample.csv.gz"
 SAT = "std/2026-12-05"
 YEAR = [(dt.date(2025, 4, 1) + dt.timedelta(days=k)).isoformat() for k in range(365)]
@@ -62,7 +64,7 @@ def _year_network() -> dict[str, Any]:
 def server(tmp_path_factory):
     """A service with a small hotel (stored forecast) and a 365-night one (reservations)."""
     db = tmp_path_factory.mktemp("workspace") / "ws.db"
-    with Server(f"sqlite:///{db}") as s, s.client(ADMIN) as c:
+    with Server(f"sqlite:///{db}", keys=NAMED_KEYS) as s, s.client(ADMIN) as c:
         assert c.put("/v1/networks/hotel", json=HOTEL).status_code == 201
         assert c.put("/v1/networks/hotel/forecast", json=FORECAST).is_success
         r = c.post("/v1/networks/hotel/optimizations", json={"method": "dlp"})
@@ -140,7 +142,7 @@ def test_admin_reads_a_bid_price_and_overrides_it(browser, server, tmp_path):
     from selenium.webdriver.common.keys import Keys
 
     _sign_in(browser, server, ADMIN)
-    assert "(admin)" in browser.find_element(By.ID, "who-name").text
+    assert browser.find_element(By.ID, "who-name").text == "revenue-manager (admin)"
     _clean(browser)
     screenshot(browser, tmp_path, "workspace-home")
 
@@ -223,7 +225,7 @@ def test_a_read_key_sees_no_admin_forms_and_is_refused(browser, server):
     from selenium.webdriver.common.by import By
 
     _sign_in(browser, server, READ)
-    assert "(read)" in browser.find_element(By.ID, "who-name").text
+    assert browser.find_element(By.ID, "who-name").text == "analyst (read)"
     _open(browser, "#/networks/hotel", "document.querySelector('#grid')")
     assert not browser.find_elements(By.ID, "optimize-form")
     assert browser.find_elements(By.ID, "group-form")  # quoting changes nothing
