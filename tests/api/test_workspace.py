@@ -215,3 +215,16 @@ def test_names_are_escaped(sqlite_url):
         # Inside the chart data the name is an escaped attribute, read back exactly.
         assert charts(pages[1])["labels"] == [evil, "leg-2"]
         assert pages[2].count("alert(1)") >= 1  # shown, as text
+
+
+def test_serve_says_where_the_workspace_is(sqlite_url):
+    from .server import Server
+
+    srv = Server(sqlite_url).start()
+    srv.stop()
+    text = srv.log.read_text()
+    srv.log.unlink(missing_ok=True)
+    assert (
+        f"workspace: http://127.0.0.1:{srv.port}/   API docs: http://127.0.0.1:{srv.port}/docs"
+        in text
+    )

@@ -114,6 +114,10 @@ def serve(
         raise refuse(str(exc)) from None
     except Exception as exc:  # e.g. the database cannot be reached
         raise refuse(f"cannot open the database: {exc}") from None
+    # Where to point a browser: the workspace at /, the API's documentation at /docs.
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+    typer.echo(f"workspace: {base}/   API docs: {base}/docs", err=True)
     if workers > 1:
         # Each worker process builds the app from the environment (a factory import
         # string, as `uvicorn --factory` does), so the options travel there.
