@@ -173,7 +173,7 @@ def _cycle_forecast(
     hotel = Property(
         name=str(cycle["property"]),
         capacity=sum(layout.capacity.values()),
-        currency="XXX",
+        currency="XXX",  # ISO 4217 "no currency": the forecast counts rooms, not money
         walk_cost=float(cycle.get("walk_cost", 0.0)),
         room_types=dict(layout.capacity) if layout.split else {},
     )
