@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from yieldopt.decisions import night_controls, night_layout
+from yieldopt.decisions import cycle_reservations, night_controls, night_layout
 from yieldopt.errors import InputError
 from yieldopt.ingest import pace
 from yieldopt.optimize import recommend_rates
@@ -293,19 +293,20 @@ def _charts(grid: Grid) -> dict[str, Any]:
 def pace_chart(store: Store, network_id: str) -> dict[str, Any] | None:
     """Return rooms on the books by days before arrival, and the same nights a year earlier.
 
-    From the stored reservations (:func:`yieldopt.ingest.pace`: the comparison night
-    364 days earlier as of 364 days before the as-of day), the whole hotel, over the
-    horizon of the latest decision set of the daily cycle; ``None`` without one. Served
-    apart from the grid (it reads every reservation again), so the grid comes first.
+    From the stored reservations and the service's own bookings, the rows
+    :func:`~yieldopt.decisions.night_controls` counts (:func:`yieldopt.ingest.pace`: the
+    comparison night 364 days earlier as of 364 days before the as-of day), the whole
+    hotel, over the horizon of the latest decision set of the daily cycle; ``None``
+    without one. Served apart from the grid (it reads every reservation again), so the
+    grid comes first.
     """
     ds = _latest(store, network_id)
     cycle = (ds.params.get("cycle") if ds is not None else None) or {}
-    stored = store.reservations(network_id) if cycle else []
-    if not stored:
+    if not cycle:
         return None
-    as_of = dt.date.fromisoformat(cycle["as_of"])
-    nights = pd.date_range(as_of + dt.timedelta(days=1), periods=int(cycle["horizon"]), freq="D")
-    table = pace(pd.DataFrame(stored), as_of, nights)
+    frame, _hotel, as_of, horizon = cycle_reservations(store, network_id)
+    nights = pd.date_range(as_of + dt.timedelta(days=1), periods=horizon, freq="D")
+    table = pace(frame, as_of, nights)
     by_day = table.groupby("days_before", sort=True)[["rooms", "ly_rooms"]].sum()
     return {
         "x": [int(d) for d in by_day.index],

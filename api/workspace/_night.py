@@ -7,7 +7,8 @@
 * bookings on hand: confirmed bookings through the service that use the resource;
 * forecast by segment: for a hotel optimized by the daily cycle, the cycle's forecast of
   new rooms still to come that stay that night (``forecast_nights(...).demand``, net of
-  cancellations, from the imported reservations), by segment; otherwise the stored
+  cancellations, from the imported reservations and the service's own bookings, as
+  ``night_controls`` counts them), by segment; otherwise the stored
   forecast of the products using the resource, by the products' segments.
 """
 
@@ -20,8 +21,7 @@ from typing import Any
 import pandas as pd
 
 from yieldopt.cycle import forecast_nights
-from yieldopt.decisions import night_layout
-from yieldopt.ingest import Property
+from yieldopt.decisions import cycle_reservations, night_layout
 from yieldopt.store import NotFoundError, Store
 
 __all__ = ["ResourcePage", "build_resource_page"]
@@ -114,7 +114,7 @@ def build_resource_page(store: Store, network_id: str, resource_id: str) -> Reso
     page.audit = [a.to_dict() for a in store.override_audit(network_id, resource_id, limit=100)]
     page.bookings, page.bookings_truncated = _bookings(store, network_id, resource_id)
     if ds is not None and "cycle" in ds.params and layout is not None:
-        page.forecast = _cycle_forecast(store, network_id, ds.params["cycle"], layout, j)
+        page.forecast = _cycle_forecast(store, network_id, layout, j)
         page.forecast_source = "cycle"
     else:
         fc = store.optimization_inputs(network_id).forecast
@@ -163,21 +163,10 @@ def _stored_forecast(network: Any, forecast: Any, resource_id: str) -> list[dict
     return _ranked(by)
 
 
-def _cycle_forecast(
-    store: Store, network_id: str, cycle: dict[str, Any], layout: Any, j: int
-) -> list[dict[str, Any]]:
+def _cycle_forecast(store: Store, network_id: str, layout: Any, j: int) -> list[dict[str, Any]]:
     """Return the new rooms still to come that stay the night, by segment (module doc)."""
-    stored = store.reservations(network_id)
-    if not stored:
-        return []
-    hotel = Property(
-        name=str(cycle["property"]),
-        capacity=sum(layout.capacity.values()),
-        currency="XXX",  # ISO 4217 "no currency": the forecast counts rooms, not money
-        walk_cost=float(cycle.get("walk_cost", 0.0)),
-        room_types=dict(layout.capacity) if layout.split else {},
-    )
-    fc = forecast_nights(pd.DataFrame(stored), hotel, cycle["as_of"], horizon=int(cycle["horizon"]))
+    frame, hotel, as_of, horizon = cycle_reservations(store, network_id)
+    fc = forecast_nights(frame, hotel, as_of, horizon=horizon)
     d = fc.demand
     night = pd.Timestamp(layout.nights[j])
     arrival = pd.to_datetime(d["arrival"])

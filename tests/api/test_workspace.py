@@ -228,3 +228,37 @@ def test_serve_says_where_the_workspace_is(sqlite_url):
         f"workspace: http://127.0.0.1:{srv.port}/   API docs: http://127.0.0.1:{srv.port}/docs"
         in text
     )
+
+
+def test_cycle_pictures_count_the_services_bookings(city):
+    # Three rooms booked through the service on one night: the grid's on-the-books
+    # counts them (night_controls), and so must the pace chart and the night's forecast.
+    inventory = city.get("/v1/networks/city/inventory", headers=READ_H).json()
+    k, night = next(
+        (k, n)
+        for k, n in enumerate(NIGHTS)
+        for row in inventory
+        if row["resource"] == f"night/{n}" and row["available"] >= 3
+    )
+    before = city.get(
+        "/v1/networks/city/controls", params={"from": night, "to": night}, headers=READ_H
+    ).json()["controls"][0]
+    r = city.post(
+        "/v1/networks/city/bookings",
+        json={"product": f"{night}/1n", "quantity": 3, "price": 1_000.0},
+        headers=ADMIN_H,
+    )
+    assert r.status_code == 201 and r.json()["status"] == "confirmed", r.text
+    api = city.get(
+        "/v1/networks/city/controls",
+        params={"from": NIGHTS[0], "to": NIGHTS[-1]},
+        headers=READ_H,
+    ).json()["controls"]
+    assert api[k]["on_the_books"] == before["on_the_books"] + 3
+    pace = charts(city.get("/workspace/networks/city/pace", headers=READ_H).text)["pace"]
+    assert pace["rooms"] == [c["on_the_books"] for c in api]
+    # The night's forecast by segment adds up to the grid's forecast still to come.
+    html = city.get(f"/workspace/networks/city/resources/night%2F{night}", headers=READ_H).text
+    seg = re.search(r'id="segments".*?<tbody>(.*?)</tbody>', html, re.S)[1]
+    cells = [float(v) for v in re.findall(r'<td class="n">([^<]*)</td>', seg)]
+    assert sum(cells) == pytest.approx(api[k]["forecast_remaining"], abs=0.05 * len(cells))

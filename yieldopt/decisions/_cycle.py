@@ -68,6 +68,7 @@ __all__ = [
     "CycleStore",
     "NightLayout",
     "cycle_decisions",
+    "cycle_reservations",
     "import_reservations",
     "inflate",
     "night_controls",
@@ -380,17 +381,8 @@ def night_controls(store: CycleStore, network_id: str, start: str, end: str) -> 
         raise InputError("to", f"{last} is before from = {first}")
     if (last - first).days + 1 > MAX_CONTROL_NIGHTS:
         raise InputError("to", f"at most {MAX_CONTROL_NIGHTS} nights from {first}, got to = {last}")
-    inputs = store.cycle_inputs(network_id)
-    _require_layout(inputs.network, network_id)
-    if not inputs.head.decision_version:
-        raise ConflictError(_NO_CYCLE.format(network_id), ["forecast"])
-    ds = store.decisions(network_id)
-    cycle = ds.params.get("cycle")
-    if cycle is None:
-        raise ConflictError(_NO_CYCLE.format(network_id), ["forecast"])
-    as_of = dt.date.fromisoformat(cycle["as_of"])
-    c = _cycle(inputs, network_id, as_of, float(cycle["walk_cost"]))
-    horizon = int(cycle["horizon"])
+    inputs, ds, cycle, c = _latest_cycle(store, network_id)
+    as_of, horizon = c.as_of, int(cycle["horizon"])
     fc = forecast_nights(c.frame, c.hotel, as_of, horizon=horizon)
     nights = fc.nights
     split = c.layout.split
@@ -430,6 +422,41 @@ def night_controls(store: CycleStore, network_id: str, start: str, end: str) -> 
         "horizon": horizon,
         "controls": out,
     }
+
+
+def _latest_cycle(store: CycleStore, network_id: str) -> tuple[Any, Any, dict[str, Any], _Cycle]:
+    """Read the inputs and the latest decision set, and rebuild its cycle on them."""
+    inputs = store.cycle_inputs(network_id)
+    _require_layout(inputs.network, network_id)
+    if not inputs.head.decision_version:
+        raise ConflictError(_NO_CYCLE.format(network_id), ["forecast"])
+    ds = store.decisions(network_id)
+    cycle = ds.params.get("cycle")
+    if cycle is None:
+        raise ConflictError(_NO_CYCLE.format(network_id), ["forecast"])
+    as_of = dt.date.fromisoformat(cycle["as_of"])
+    return inputs, ds, cycle, _cycle(inputs, network_id, as_of, float(cycle["walk_cost"]))
+
+
+def cycle_reservations(
+    store: CycleStore, network_id: str
+) -> tuple[pd.DataFrame, Property, dt.date, int]:
+    """Return what the latest decision set's daily cycle works on, read now.
+
+    The stored reservations plus the bookings made through the service (as reservation
+    records), the property, the as-of day and the horizon (nights) of that decision
+    set: the same rows :func:`night_controls` forecasts from, so pictures drawn from
+    them (pace, forecast by segment) agree with its on-the-books.
+
+    Raises
+    ------
+    ConflictError
+        No decision set computed from the reservations yet.
+    NotFoundError
+        If there is no such network.
+    """
+    _inputs, _ds, cycle, c = _latest_cycle(store, network_id)
+    return c.frame, c.hotel, c.as_of, int(cycle["horizon"])
 
 
 _NO_CYCLE = (
