@@ -31,6 +31,7 @@ from .._validate import as_capacity
 from ..errors import InputError
 from ._fare_adjustment import efficient_frontier
 from ._rule import ACCEPT_RTOL
+from ._value_table import ValueTable
 
 __all__ = ["ChoiceDPSolution", "ChoiceModel", "all_offer_sets", "single_leg_choice_dp"]
 
@@ -75,7 +76,7 @@ def _is_single_mnl(choice: object) -> bool:
 
 
 @dataclass(frozen=True, eq=False)
-class ChoiceDPSolution:
+class ChoiceDPSolution(ValueTable):
     """Result of :func:`single_leg_choice_dp`.
 
     Like :class:`~yieldopt.optimize.DynamicSolution`, a single resource has no resource ids:
@@ -108,29 +109,6 @@ class ChoiceDPSolution:
     revenue: NDArray[np.float64]
     fares: NDArray[np.float64]
 
-    @property
-    def expected_revenue(self) -> float:
-        """Optimal expected revenue from the start with full capacity (money)."""
-        return float(self.value[0, -1])
-
-    @property
-    def objective(self) -> float:
-        """Optimal expected revenue (money): the same as :attr:`expected_revenue`."""
-        return self.expected_revenue
-
-    @property
-    def capacity(self) -> int:
-        """Units to sell at the start, ``C``."""
-        return self.value.shape[1] - 1
-
-    @cached_property
-    def bid_prices(self) -> NDArray[np.float64]:
-        """Bid prices ``ΔV_{t+1}(x)``, shape (T, C + 1), money per unit; column 0 is ``inf``."""
-        out = np.empty((self.value.shape[0] - 1, self.value.shape[1]))
-        out[:, 0] = np.inf
-        np.subtract(self.value[1:, 1:], self.value[1:, :-1], out=out[:, 1:])
-        return out
-
     @cached_property
     def efficient_masks(self) -> NDArray[np.bool_]:
         """The efficient sets as boolean masks, shape (K, n)."""
@@ -138,31 +116,6 @@ class ChoiceDPSolution:
         for k, s in enumerate(self.efficient_sets):
             out[k, list(s)] = True
         return out
-
-    def _state(
-        self, t: ArrayLike, remaining: ArrayLike | None
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        tt = np.asarray(t)
-        periods = self.value.shape[0] - 1
-        if tt.dtype.kind not in "iu" or np.any((tt < 0) | (tt >= periods)):
-            raise InputError("t", f"must be periods in [0, {periods}), got {t!r}")
-        rem = np.asarray(self.capacity if remaining is None else remaining, dtype=np.float64)
-        if np.any(np.isnan(rem)) or np.any(rem < 0):
-            raise InputError("remaining", "units left must be non-negative numbers")
-        x = np.minimum(rem, self.capacity).astype(np.int64)
-        a, b = np.broadcast_arrays(tt.astype(np.int64), x)
-        return a, b
-
-    def bid_prices_at(
-        self, t: ArrayLike = 0, remaining: ArrayLike | None = None
-    ) -> NDArray[np.float64] | float:
-        """Bid price ``ΔV_{t+1}(x)`` in period ``t`` with ``remaining`` units (default ``C``).
-
-        Returns a float for scalar arguments, else the broadcast shape; ``inf`` with none left.
-        """
-        tt, x = self._state(t, remaining)
-        out = self.bid_prices[tt, x]
-        return float(out) if out.ndim == 0 else out
 
     def offer_at(self, t: int = 0, remaining: int | None = None) -> tuple[int, ...]:
         """Return the optimal offer set (product positions) in period ``t``, ``remaining`` left."""

@@ -25,12 +25,13 @@ from .._validate import as_capacity, as_descending_fares, as_probabilities
 from ..errors import InputError
 from ._rule import ACCEPT_RTOL
 from ._rule import accepts as accepts_rule
+from ._value_table import ValueTable
 
 __all__ = ["DynamicSolution", "single_leg_dp"]
 
 
 @dataclass(frozen=True, eq=False)
-class DynamicSolution:
+class DynamicSolution(ValueTable):
     """Result of :func:`single_leg_dp`.
 
     A single resource has no resource ids, so this is not a
@@ -50,33 +51,6 @@ class DynamicSolution:
     value: NDArray[np.float64]
     fares: NDArray[np.float64]
 
-    @property
-    def expected_revenue(self) -> float:
-        """Optimal expected revenue from the start with full capacity (money)."""
-        return float(self.value[0, -1])
-
-    @property
-    def objective(self) -> float:
-        """Optimal expected revenue (money): the same as :attr:`expected_revenue`."""
-        return self.expected_revenue
-
-    @property
-    def capacity(self) -> int:
-        """Units to sell at the start, ``C``."""
-        return self.value.shape[1] - 1
-
-    @cached_property
-    def bid_prices(self) -> NDArray[np.float64]:
-        """Bid prices, shape (T, C + 1): ``bid_prices[t, x] = ΔV_{t+1}(x)``.
-
-        The opportunity cost (money) of selling the ``x``-th unit in period ``t``;
-        column 0 is ``inf`` since nothing is left to sell.
-        """
-        out = np.empty((self.value.shape[0] - 1, self.value.shape[1]))
-        out[:, 0] = np.inf
-        np.subtract(self.value[1:, 1:], self.value[1:, :-1], out=out[:, 1:])
-        return out
-
     @cached_property
     def open_classes(self) -> NDArray[np.int64]:
         """The accept/reject policy, shape (T, C + 1): classes ``0..k-1`` are open.
@@ -90,42 +64,6 @@ class DynamicSolution:
         with np.errstate(invalid="ignore"):
             slack = np.where(np.isfinite(bid), ACCEPT_RTOL * np.maximum(1.0, np.abs(bid)), 0.0)
         return np.searchsorted(-self.fares, -(bid - slack), side="right")
-
-    def bid_prices_at(
-        self, t: ArrayLike = 0, remaining: ArrayLike | None = None
-    ) -> NDArray[np.float64] | float:
-        """Bid price ``ΔV_{t+1}(x)`` for a request in period ``t`` with ``x`` units left.
-
-        Parameters
-        ----------
-        t : int or array_like of int
-            Period (0-based, ``0 <= t < T``).
-        remaining : int or array_like of int, optional
-            Units left (default: the capacity ``C``); above ``C`` counts as ``C``. Broadcast
-            with ``t``.
-
-        Returns
-        -------
-        float or ndarray
-            Money per unit, the broadcast shape of ``t`` and ``remaining``; ``inf`` where
-            nothing is left.
-        """
-        tt, x = self._state(t, remaining)
-        out = self.bid_prices[tt, x]
-        return float(out) if out.ndim == 0 else out
-
-    def _state(
-        self, t: ArrayLike, remaining: ArrayLike | None
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        tt = np.asarray(t)
-        if tt.dtype.kind not in "iu" or np.any((tt < 0) | (tt >= self.value.shape[0] - 1)):
-            raise InputError("t", f"must be periods in [0, {self.value.shape[0] - 1}), got {t!r}")
-        rem = np.asarray(self.capacity if remaining is None else remaining, dtype=np.float64)
-        if np.any(np.isnan(rem)) or np.any(rem < 0):
-            raise InputError("remaining", "units left must be non-negative numbers")
-        x = np.minimum(rem, self.capacity).astype(np.int64)
-        tt, x = np.broadcast_arrays(tt.astype(np.int64), x)
-        return tt, x
 
     def accepts(
         self, product: ArrayLike, remaining: ArrayLike | None = None, t: ArrayLike = 0

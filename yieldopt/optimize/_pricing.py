@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validate import as_capacity, as_nonnegative, as_probabilities
 from ..errors import InputError
+from ._value_table import ValueTable
 
 __all__ = ["PricingSolution", "dynamic_pricing"]
 
@@ -39,7 +40,7 @@ _SAME_ROW_RTOL = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
-class PricingSolution:
+class PricingSolution(ValueTable):
     """Result of :func:`dynamic_pricing`.
 
     Attributes
@@ -58,30 +59,12 @@ class PricingSolution:
     price_index: NDArray[np.int32]
     prices: NDArray[np.float64]
 
-    @property
-    def objective(self) -> float:
-        """Optimal expected revenue from the start with full capacity (money), ``value[0, C]``."""
-        return float(self.value[0, -1])
-
-    @property
-    def capacity(self) -> int:
-        """Units to sell at the start, ``C``."""
-        return self.value.shape[1] - 1
-
     @cached_property
     def price(self) -> NDArray[np.float64]:
         """Optimal price per (t, x), shape (T, C + 1) (money); ``nan`` where ``x = 0``."""
         padded = np.append(self.prices, np.nan)
         # index -1 picks the appended nan: no price when nothing is left.
         return padded[self.price_index]
-
-    @cached_property
-    def bid_prices(self) -> NDArray[np.float64]:
-        """Opportunity cost ``ΔV_{t+1}(x)``, shape (T, C + 1) (money); ``inf`` where ``x = 0``."""
-        out = np.empty((self.value.shape[0] - 1, self.value.shape[1]))
-        out[:, 0] = np.inf
-        np.subtract(self.value[1:, 1:], self.value[1:, :-1], out=out[:, 1:])
-        return out
 
     def price_at(self, t: ArrayLike = 0, remaining: ArrayLike | None = None) -> float | NDArray:
         """Optimal price in period ``t`` with ``remaining`` units left (money).
@@ -98,14 +81,7 @@ class PricingSolution:
         float or ndarray
             The broadcast shape of the arguments; ``nan`` where nothing is left.
         """
-        tt = np.asarray(t)
-        periods = self.value.shape[0] - 1
-        if tt.dtype.kind not in "iu" or np.any((tt < 0) | (tt >= periods)):
-            raise InputError("t", f"must be periods in [0, {periods}), got {t!r}")
-        rem = np.asarray(self.capacity if remaining is None else remaining, dtype=np.float64)
-        if np.any(np.isnan(rem)) or np.any(rem < 0):
-            raise InputError("remaining", "units left must be non-negative numbers")
-        x = np.minimum(rem, self.capacity).astype(np.int64)
+        tt, x = self._state(t, remaining)
         out = self.price[tt, x]
         return float(out) if np.ndim(out) == 0 else out
 
