@@ -43,8 +43,14 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 _CLOSED: dict[str, object] = {"": None, "closed": True, "open": False}
 
 
-def _inline_error(exc: Exception, box: str) -> HTMLResponse:
-    """Answer a refused action with its message, swapped into the form's box ``#box``."""
+def _refused(exc: YieldoptError, box: str) -> HTMLResponse:
+    """Answer a refused action with its message, swapped into the form's box ``#box``.
+
+    A database that cannot serve is re-raised: the app answers it 503 with
+    ``Retry-After``, not as a form error.
+    """
+    if isinstance(exc, UnavailableError):
+        raise exc
     field = getattr(exc, "field", None)
     if field is None and isinstance(exc, ConflictError) and exc.fields:
         field = exc.fields[0]
@@ -52,11 +58,6 @@ def _inline_error(exc: Exception, box: str) -> HTMLResponse:
     return HTMLResponse(
         html, status_code=422, headers={"HX-Retarget": f"#{box}", "HX-Reswap": "innerHTML"}
     )
-
-
-def _refusable(exc: Exception) -> bool:
-    # A database that cannot serve is the app's 503 (with Retry-After), not a form error.
-    return isinstance(exc, YieldoptError) and not isinstance(exc, UnavailableError)
 
 
 def _resource_response(
@@ -74,7 +75,6 @@ async def put_override(
     network_id: NetworkId, resource_id: str, request: Request, store: StoreDep, _: AdminKey
 ) -> HTMLResponse:
     """Set (or change) the resource's override from the form."""
-    box = "override-errors"
     try:
         f = await read_form(request, {"bid_price", "authorized", "closed", "reason", "expires_at"})
         kwargs: dict[str, Any] = {
@@ -90,10 +90,8 @@ async def put_override(
         _o, ds = await run_in_threadpool(
             lambda: store.put_override(network_id, resource_id, **kwargs, who=name)
         )
-    except Exception as exc:
-        if _refusable(exc):
-            return _inline_error(exc, box)
-        raise
+    except YieldoptError as exc:
+        return _refused(exc, "override-errors")
     flash = f"Override saved: decision version {ds.version}."
     return await run_in_threadpool(
         _resource_response, store, request, network_id, resource_id, flash
@@ -105,7 +103,6 @@ async def remove_override(
     network_id: NetworkId, resource_id: str, request: Request, store: StoreDep, _: AdminKey
 ) -> HTMLResponse:
     """Remove the resource's override (the optimized values apply again)."""
-    box = "remove-errors"
     try:
         f = await read_form(request, {"reason"})
         reason = f.text("reason")
@@ -113,10 +110,8 @@ async def remove_override(
         ds = await run_in_threadpool(
             lambda: store.delete_override(network_id, resource_id, who=name, reason=reason)
         )
-    except Exception as exc:
-        if _refusable(exc):
-            return _inline_error(exc, box)
-        raise
+    except YieldoptError as exc:
+        return _refused(exc, "remove-errors")
     flash = f"Override removed: decision version {ds.version}."
     return await run_in_threadpool(
         _resource_response, store, request, network_id, resource_id, flash
@@ -145,15 +140,12 @@ async def reoptimize(
     network_id: NetworkId, request: Request, store: StoreDep, _: AdminKey
 ) -> HTMLResponse:
     """Re-run the optimization (the latest method, or the one chosen) and publish it."""
-    box = "optimize-errors"
     try:
         f = await read_form(request, {"method"})
         method = f.choice("method", {"": None, **{m: m for m in METHODS}})
         ds = await run_heavy(request, _reoptimize, store, network_id, method)
-    except Exception as exc:
-        if _refusable(exc):
-            return _inline_error(exc, box)
-        raise
+    except YieldoptError as exc:
+        return _refused(exc, "optimize-errors")
     return await render_network(
         store,
         request,
@@ -200,7 +192,6 @@ async def group_quote(
     network_id: NetworkId, request: Request, store: StoreDep, _: ReadKey
 ) -> HTMLResponse:
     """Displacement, break-even and alternatives of a group (``POST …/group-quotes``)."""
-    box = "group-errors"
     try:
         f = await read_form(
             request,
@@ -212,10 +203,8 @@ async def group_quote(
             raise InputError("rate", "is required")
         record = {"units": units, "rate": rate, "ancillary": f.number("ancillary") or 0.0}
         quote = await run_heavy(request, quote_network_group, store, network_id, record, 3)
-    except Exception as exc:
-        if _refusable(exc):
-            return _inline_error(exc, box)
-        raise
+    except YieldoptError as exc:
+        return _refused(exc, "group-errors")
     return render("_group_quote.html", quote=quote, units=units)
 
 
@@ -243,15 +232,12 @@ async def what_if(
     network_id: NetworkId, request: Request, store: StoreDep, _: ReadKey
 ) -> HTMLResponse:
     """Preview the decision set with more authorized capacity or a changed rate."""
-    box = "whatif-errors"
     try:
         f = await read_form(request, _WHAT_IF_FIELDS)
         args = _what_if_args(f)
         out = await run_heavy(request, lambda: preview_what_if(store, network_id, **args))
-    except Exception as exc:
-        if _refusable(exc):
-            return _inline_error(exc, box)
-        raise
+    except YieldoptError as exc:
+        return _refused(exc, "whatif-errors")
     return render("_what_if.html", out=out, form=f.values, me=who(request), network=network_id)
 
 
@@ -260,7 +246,6 @@ async def what_if_publish(
     network_id: NetworkId, request: Request, store: StoreDep, _: AdminKey
 ) -> HTMLResponse:
     """Publish a previewed what-if: overbooking as overrides, a rate as a network change."""
-    box = "publish-errors"
     try:
         f = await read_form(request, _WHAT_IF_FIELDS)
         args = _what_if_args(f)
@@ -270,10 +255,8 @@ async def what_if_publish(
             request,
             lambda: publish_what_if(store, network_id, **args, reason=reason, who=name),
         )
-    except Exception as exc:
-        if _refusable(exc):
-            return _inline_error(exc, box)
-        raise
+    except YieldoptError as exc:
+        return _refused(exc, "publish-errors")
     return await render_network(
         store,
         request,
