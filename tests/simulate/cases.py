@@ -168,3 +168,30 @@ denied_cost = 260.0
 spoilage_cost = 160.0
 """,
     )
+
+
+def sell_up(tmp, choice: str = "", capacity: int = 500, mean: float = 40.0) -> yo.Scenario:
+    """One resource; one customer stream choosing between a 100 and a 200 fare."""
+    return write(
+        tmp,
+        "sell-up",
+        f"""
+name = "sell-up"
+periods = 200
+[[resources]]
+id = "leg"
+capacity = {capacity}
+[[products]]
+id = "Y"
+resources = ["leg"]
+price = 200
+[[products]]
+id = "Q"
+resources = ["leg"]
+price = 100
+[[customers]]
+products = ["Q", "Y"]
+mean = {mean}
+{choice}
+""",
+    )

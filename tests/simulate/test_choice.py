@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import yieldopt as yo
-from tests.simulate.cases import write
+from tests.simulate.cases import sell_up
 from yieldopt.choice import MNL
 from yieldopt.control import ControlModel, make_policy
 from yieldopt.model._streams import StreamChoice
@@ -14,33 +14,6 @@ from yieldopt.simulate import draw_paths, hindsight, play, simulate
 @pytest.fixture(scope="module")
 def tmp(tmp_path_factory):
     return tmp_path_factory.mktemp("choice")
-
-
-def sell_up(tmp, choice: str = "", capacity: int = 500, mean: float = 40.0) -> yo.Scenario:
-    """One resource; one customer stream choosing between a 100 and a 200 fare."""
-    return write(
-        tmp,
-        "sell-up",
-        f"""
-name = "sell-up"
-periods = 200
-[[resources]]
-id = "leg"
-capacity = {capacity}
-[[products]]
-id = "Y"
-resources = ["leg"]
-price = 200
-[[products]]
-id = "Q"
-resources = ["leg"]
-price = 100
-[[customers]]
-products = ["Q", "Y"]
-mean = {mean}
-{choice}
-""",
-    )
 
 
 GRID = (np.arange(10_000) + 0.5) / 10_000  # uniforms in place of random draws

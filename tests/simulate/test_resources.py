@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from tests.simulate.cases import one_leg, tied_hotel, two_leg, write
+from tests.simulate.cases import one_leg, sell_up, tied_hotel, two_leg
 from yieldopt.control import ControlModel
 from yieldopt.simulate import RESOURCE_COLUMNS, draw_paths, product_classes, simulate
 from yieldopt.simulate._paths import REQUEST
@@ -160,31 +160,7 @@ def test_resources_frame_is_one_row_per_policy_and_resource(ample):
 
 def _choosing(tmp, capacity):
     """One leg; customers choose by logit between a 100 and a 200 fare, or buy nothing."""
-    return write(
-        tmp,
-        "choosing",
-        f"""
-name = "choosing"
-periods = 200
-[[resources]]
-id = "leg"
-capacity = {capacity}
-[[products]]
-id = "Y"
-resources = ["leg"]
-price = 200
-[[products]]
-id = "Q"
-resources = ["leg"]
-price = 100
-[[customers]]
-products = ["Q", "Y"]
-mean = 40
-[choice]
-model = "mnl"
-no_purchase = 1.0
-""",
-    )
+    return sell_up(tmp, '[choice]\nmodel = "mnl"\nno_purchase = 1.0', capacity=capacity)
 
 
 def test_customers_who_decline_an_offer_are_choice_spill(tmp_path):
