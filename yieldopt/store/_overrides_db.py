@@ -33,6 +33,7 @@ __all__ = [
     "load_audit",
     "load_overrides",
     "publish_set",
+    "remove_override",
     "write_decisions",
     "write_override",
 ]
@@ -124,6 +125,33 @@ def audit(
             reason=reason,
             decision_version=version,
         )
+    )
+
+
+def remove_override(
+    conn: Connection,
+    network_id: str,
+    o: Override,
+    *,
+    at: str,
+    who: str,
+    action: OverrideAction,
+    reason: str | None,
+    version: int,
+) -> None:
+    """Delete an override and audit its going (``remove`` or ``expire``)."""
+    delete_override_row(conn, network_id, o.resource)
+    audit(
+        conn,
+        network_id,
+        o.resource,
+        at=at,
+        who=who,
+        action=action,
+        old=o,
+        new=None,
+        reason=reason,
+        version=version,
     )
 
 
@@ -241,16 +269,13 @@ def expire_rows(
     kept, gone = in_force(load_overrides(conn, network_id), now)
     stamp = now.isoformat(timespec="microseconds")
     for o in gone:
-        delete_override_row(conn, network_id, o.resource)
-        audit(
+        remove_override(
             conn,
             network_id,
-            o.resource,
+            o,
             at=stamp,
             who=SYSTEM,
             action=OverrideAction.EXPIRE,
-            old=o,
-            new=None,
             reason=o.reason,
             version=version,
         )

@@ -22,7 +22,7 @@ from .._validate import as_amount
 from ..errors import InputError
 from ..model import Network, OverrideAction
 from ._errors import ConflictError, NotFoundError
-from ._overrides_db import SYSTEM, audit, delete_override_row, load_overrides
+from ._overrides_db import SYSTEM, load_overrides, remove_override
 from ._queries import (
     Head,
     load_forecast,
@@ -287,16 +287,13 @@ def _carry_overrides(conn: Connection, network_id: str, network: Network, versio
     stamp = utc_now()
     for o in load_overrides(conn, network_id):
         if o.resource not in keep:
-            delete_override_row(conn, network_id, o.resource)
-            audit(
+            remove_override(
                 conn,
                 network_id,
-                o.resource,
+                o,
                 at=stamp,
                 who=SYSTEM,
                 action=OverrideAction.REMOVE,
-                old=o,
-                new=None,
                 reason="resource removed from the network",
                 version=version,
             )

@@ -30,11 +30,11 @@ from ._errors import NotFoundError
 from ._overrides_db import (
     audit,
     base_decisions,
-    delete_override_row,
     expire_rows,
     load_audit,
     load_overrides,
     publish_set,
+    remove_override,
     write_override,
 )
 from ._queries import load_head, load_network, lock_inventory
@@ -232,16 +232,13 @@ class OverridesMixin(StoreBase):
             prev = old.get(resource_id)
             if prev is None:
                 raise NotFoundError("override", resource_id)
-            delete_override_row(conn, network_id, resource_id)
-            audit(
+            remove_override(
                 conn,
                 network_id,
-                resource_id,
+                prev,
                 at=stamp,
                 who=name,
                 action=OverrideAction.REMOVE,
-                old=prev,
-                new=None,
                 reason=why,
                 version=base.version,
             )
