@@ -7,11 +7,9 @@ attrition and commission.
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import BaseModel, Field
 
 from yieldopt.model import QuoteDecision
 
@@ -54,33 +52,6 @@ class GroupQuoteIn(_In):
     commission: Share = Field(0.0, description="Share of the room revenue paid as commission.")
     alternatives: Annotated[list[UnitsByResource], Field(max_length=20)] = []  # noqa: RUF012 (a pydantic field)
     shift_days: Annotated[int, Field(ge=0, le=7)] = 3
-
-    @model_validator(mode="before")
-    @classmethod
-    def _did_you_mean(cls, data: Any) -> Any:
-        # An unknown top-level key is refused by extra="forbid" anyway; naming the
-        # closest field ("atrition" -> "attrition") saves the caller a trip to /docs.
-        if isinstance(data, dict):
-            hints = []
-            for key in data:
-                if key in cls.model_fields:
-                    continue
-                near = difflib.get_close_matches(str(key), list(cls.model_fields), 1, 0.5)
-                if near:
-                    hints.append(
-                        InitErrorDetails(
-                            type=PydanticCustomError(
-                                "unknown_field",
-                                "unknown field; did you mean '{near}'?",
-                                {"near": near[0]},
-                            ),
-                            loc=(str(key),),
-                            input=data[key],
-                        )
-                    )
-            if hints:
-                raise ValidationError.from_exception_data(cls.__name__, hints)
-        return data
 
     def record(self) -> dict[str, Any]:
         """Return the record ``GroupRequest.from_record`` takes."""

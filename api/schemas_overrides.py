@@ -6,11 +6,9 @@ unknown fields (422 with a did-you-mean), finite bounded numbers.
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationError, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import BaseModel, Field, StringConstraints
 
 from yieldopt.control import Override
 from yieldopt.model import Method, OverrideAction
@@ -39,38 +37,7 @@ Reason = Annotated[
 Delta = Annotated[int, Field(ge=-MAX_UNITS, le=MAX_UNITS)]
 
 
-class _Strict(_In):
-    """Strict body whose unknown keys name the closest field ("closd" → "closed")."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _did_you_mean(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            hints = []
-            for key in data:
-                if key in cls.model_fields:
-                    continue
-                near = difflib.get_close_matches(str(key), list(cls.model_fields), 1, 0.5)
-                hint = (
-                    f"did you mean {near[0]!r}?"
-                    if near
-                    else "known: " + ", ".join(cls.model_fields)
-                )
-                hints.append(
-                    InitErrorDetails(
-                        type=PydanticCustomError(
-                            "unknown_field", "unknown field; {hint}", {"hint": hint}
-                        ),
-                        loc=(str(key),),
-                        input=data[key],
-                    )
-                )
-            if hints:
-                raise ValidationError.from_exception_data(cls.__name__, hints)
-        return data
-
-
-class OverrideIn(_Strict):
+class OverrideIn(_In):
     """A revenue manager's override of one resource: at least one of the three controls."""
 
     bid_price: Money | None = Field(
@@ -138,7 +105,7 @@ class AuditOut(BaseModel):
     entries: list[AuditEntryOut]
 
 
-class WhatIfIn(_Strict):
+class WhatIfIn(_In):
     """A what-if: more authorized capacity and/or changed product prices."""
 
     overbook: Delta | Annotated[dict[Id, Delta], Field(max_length=20_000)] = Field(
