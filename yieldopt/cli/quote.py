@@ -168,52 +168,15 @@ def _money(x: float) -> str:
     return "-" if x != x else f"{x:,.2f}"  # NaN: the pattern does not fit
 
 
-def _num(x: Any) -> float | None:
-    f = float(x)
-    return f if f == f and abs(f) != float("inf") else None
-
-
 def _record(name: str, q: Any) -> dict[str, Any]:
     """Return a quote as JSON: the fields of the HTTP answer, with the request's terms."""
+    from ..decisions import quote_record
+
     req = q.request
-    alts = []
-    for rec in q.alternatives.to_dict(orient="records"):
-        shift = rec["shift_days"]
-        alts.append(
-            {
-                "label": str(rec["label"]),
-                "shift_days": None if shift is None or shift != shift else int(shift),
-                "units": {str(k): float(v) for k, v in rec["units"].items()},
-                "total_units": float(rec["total_units"]),
-                "fits": bool(rec["fits"]),
-                **{
-                    k: _num(rec[k])
-                    for k in (
-                        "displaced_value",
-                        "bid_price_displacement",
-                        "group_value",
-                        "break_even_rate",
-                        "margin",
-                    )
-                },
-                "decision": str(rec["decision"]),
-            }
-        )
     return {
         "name": name,
-        "decision": q.decision,
-        "accept": q.accept,
-        "fits": q.fits,
-        "displaced_value": _num(q.displaced_value),
-        "group_value": _num(q.group_value),
-        "break_even_rate": _num(q.break_even_rate),
-        "margin": _num(q.margin),
-        "bid_price_displacement": _num(q.bid_price_displacement),
-        "total_units": req.total_units,
-        "expected_units": q.expected_units,
-        "reason": q.reason,
+        **quote_record(q),
         "request": {"units": dict(req.units), **{k: getattr(req, k) for k in _TERMS}},
-        "alternatives": alts,
     }
 
 

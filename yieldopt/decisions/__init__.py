@@ -22,7 +22,7 @@ on every resource, the same rule as the simulator's ``emsr-b`` policy, and ``rlp
 samples :data:`~yieldopt.optimize.RLP_SAMPLES` LPs by default, as the simulator does.
 """
 
-from ._build import MAX_OVERBOOKING_FACTOR, compute_decisions, quote_group
+from ._build import MAX_OVERBOOKING_FACTOR, compute_decisions, quote_group, quote_record
 from ._cycle import (
     CONTROLS_COLUMNS,
     MAX_CONTROL_NIGHTS,
@@ -75,4 +75,5 @@ __all__ = [
     "publish_what_if",
     "quote_group",
     "quote_network_group",
+    "quote_record",
 ]

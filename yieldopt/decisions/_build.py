@@ -20,6 +20,7 @@ from ..control import Forecast, Override, override_remaining
 from ..errors import InputError
 from ..model import Method, Network
 from ..optimize import (
+    GroupQuote,
     authorized_capacity,
     davn,
     dlp,
@@ -30,7 +31,7 @@ from ..optimize import (
 )
 from ._request import OptimizationRequest, Overbooking
 
-__all__ = ["MAX_OVERBOOKING_FACTOR", "compute_decisions", "quote_group"]
+__all__ = ["MAX_OVERBOOKING_FACTOR", "compute_decisions", "quote_group", "quote_record"]
 
 #: Most authorized capacity a decision set may carry, as a multiple of the capacity.
 #: Real no-show and cancellation rates overbook by a few percent to a few tens of
@@ -245,6 +246,23 @@ def quote_group(
     known = network.product_index
     mean = network.demand_vector({p: m for p, m in means.items() if p in known})
     q = group_quote(network, mean, request, shift_days=shift_days, capacity=remaining)
+    return quote_record(q)
+
+
+def quote_record(q: GroupQuote) -> dict[str, Any]:
+    """Return a group quote as a JSON-ready record (the HTTP answer's fields).
+
+    Parameters
+    ----------
+    q : GroupQuote
+        A quote of :func:`~yieldopt.optimize.group_quote`.
+
+    Returns
+    -------
+    dict
+        Decision, money figures (``None`` where not finite), units, bid prices and
+        the ``alternatives`` as records.
+    """
     alts = []
     for rec in q.alternatives.to_dict(orient="records"):
         shift = rec["shift_days"]
