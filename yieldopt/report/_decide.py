@@ -19,7 +19,6 @@ the room types); the spread of a sum is taken as that of independent room types.
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,6 +29,7 @@ import pandas as pd
 
 from ..cycle import NightlyControls
 from ._blocks import calendar_weeks, render
+from ._figures import DPI, RC, new_figure, png
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -37,22 +37,9 @@ if TYPE_CHECKING:
 
 __all__ = ["backtest_figure", "decide_report", "write_decide_report"]
 
-_DPI = 110
+# Wider than the run report's figures: the morning page shows one per row.
 _WIDTH_IN = 10.0
 _NEXT_NIGHTS = 14
-_RC: Any = {  # matplotlib's stubs type rc keys as a Literal of every known name
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.axisbelow": True,
-    "grid.color": "#D9D9D9",
-    "grid.linewidth": 0.6,
-    "legend.frameon": False,
-    "savefig.facecolor": "white",
-}
 # Okabe-Ito (colour-blind safe).
 _BLUE, _ORANGE, _GREEN, _SKY, _VERMILION, _GREY = (
     "#0072B2",
@@ -66,16 +53,7 @@ _METHOD_COLOURS = (_BLUE, _ORANGE, _GREEN, "#CC79A7", _VERMILION, _GREY, _SKY, "
 
 
 def _figure(height: float) -> Figure:
-    from matplotlib.figure import Figure
-
-    # A bare Figure renders with Agg on savefig: no pyplot, no display, no global state.
-    return Figure(figsize=(_WIDTH_IN, height), dpi=_DPI, layout="constrained")
-
-
-def _png(fig: Figure) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_DPI, metadata={"Software": None})
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    return new_figure(height, width=_WIDTH_IN)
 
 
 def _by_night(controls: pd.DataFrame) -> pd.DataFrame:
@@ -144,7 +122,7 @@ def _otb_plot(night: pd.DataFrame, as_of: np.datetime64) -> str:
     ax.set_ylim(bottom=0)
     _date_axes(ax, as_of)
     fig.legend(loc="outside lower center", fontsize=8, ncols=4)
-    return _png(fig)
+    return png(fig)
 
 
 def _pace_plot(pace: pd.DataFrame, as_of: np.datetime64) -> str:
@@ -171,7 +149,7 @@ def _pace_plot(pace: pd.DataFrame, as_of: np.datetime64) -> str:
     ax.set_ylim(bottom=0)
     _date_axes(ax, as_of)
     fig.legend(loc="outside lower center", fontsize=8, ncols=3)
-    return _png(fig)
+    return png(fig)
 
 
 def _occupancy_plot(night: pd.DataFrame, as_of: np.datetime64) -> str:
@@ -195,7 +173,7 @@ def _occupancy_plot(night: pd.DataFrame, as_of: np.datetime64) -> str:
     ax.set_ylim(bottom=0)
     _date_axes(ax, as_of)
     fig.legend(loc="outside lower center", fontsize=8, ncols=4)
-    return _png(fig)
+    return png(fig)
 
 
 def _bid_plot(controls: pd.DataFrame, as_of: np.datetime64, currency: str) -> str:
@@ -211,7 +189,7 @@ def _bid_plot(controls: pd.DataFrame, as_of: np.datetime64, currency: str) -> st
     ax.set_ylabel(f"bid price ({currency} per room-night)")
     ax.set_ylim(bottom=0)
     _date_axes(ax, as_of)
-    return _png(fig)
+    return png(fig)
 
 
 def _calendar(controls: pd.DataFrame) -> list[dict[str, Any]]:
@@ -325,7 +303,7 @@ def decide_report(
     adjustments: Mapping[str, float] = inputs.get("segment_adjustment", {})
     import matplotlib
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(RC):
         pictures = {
             "otb_png": _otb_plot(night, as_of),
             "pace_png": _pace_plot(controls.pace, as_of),
@@ -383,7 +361,7 @@ def backtest_figure(frame: pd.DataFrame, title: str = "") -> bytes:
     """
     import matplotlib
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(RC):
         fig = _figure(4.0)
         ax = fig.add_subplot()
         for i, (method, sub) in enumerate(frame.groupby("method", sort=False)):
@@ -404,5 +382,5 @@ def backtest_figure(frame: pd.DataFrame, title: str = "") -> bytes:
             ax.set_title(title)
         ax.legend(fontsize=8)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=_DPI, metadata={"Software": None})
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
