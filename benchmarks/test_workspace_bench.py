@@ -13,15 +13,18 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import ADMIN_H, READ_H, make_client
+from tests.api.test_cycle_endpoints import city_network
 from tests.api.workspace_support import grid_rows
-from tests.browser.test_workspace import SAMPLE, YEAR, _year_network
+from tests.browser.test_workspace import SAMPLE, YEAR
 
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
     db = tmp_path_factory.mktemp("ws-bench") / "ws.db"
     with make_client(f"sqlite:///{db}") as c:
-        assert c.put("/v1/networks/city", json=_year_network(), headers=ADMIN_H).status_code == 201
+        assert (
+            c.put("/v1/networks/city", json=city_network(YEAR), headers=ADMIN_H).status_code == 201
+        )
         r = c.post(
             "/v1/networks/city/reservations",
             params={"mapping": "hotel-booking-demand", "property": "City Hotel"},

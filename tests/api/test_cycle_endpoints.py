@@ -24,21 +24,21 @@ NIGHTS = [(dt.date(2025, 4, 1) + dt.timedelta(days=k)).isoformat() for k in rang
 GZIP = {"Content-Type": "application/gzip"}
 
 
-def city_network() -> dict:
-    """Three weeks of nights as resources; one- and two-night stays."""
+def city_network(nights: list[str] = NIGHTS) -> dict:
+    """Nights as resources (three weeks by default); one- and two-night stays."""
     products = []
-    for i, night in enumerate(NIGHTS):
+    for i, night in enumerate(nights):
         products.append({"id": f"{night}/1n", "resources": [f"night/{night}"], "price": 100.0})
-        if i + 1 < len(NIGHTS):
+        if i + 1 < len(nights):
             products.append(
                 {
                     "id": f"{night}/2n",
-                    "resources": [f"night/{night}", f"night/{NIGHTS[i + 1]}"],
+                    "resources": [f"night/{night}", f"night/{nights[i + 1]}"],
                     "price": 190.0,
                 }
             )
     return {
-        "resources": [{"id": f"night/{n}", "capacity": ROOMS} for n in NIGHTS],
+        "resources": [{"id": f"night/{n}", "capacity": ROOMS} for n in nights],
         "products": products,
     }
 

@@ -17,6 +17,7 @@ import pytest
 
 from ..api.conftest import FORECAST, HOTEL
 from ..api.server import ADMIN, BOOK, READ, ROOT, Server
+from ..api.test_cycle_endpoints import city_network
 from .conftest import LAPTOP, WIDE, console_errors, horizontal_overflow, screenshot, set_viewport
 
 #: Named keys: the audit and the header show the names, never the keys.
@@ -44,22 +45,6 @@ HUB_FORECAST = {
 }
 
 
-def _year_network() -> dict[str, Any]:
-    """365 nights of an 18-room city hotel; one- and two-night stays."""
-    products = []
-    for i, night in enumerate(YEAR):
-        products.append({"id": f"{night}/1n", "resources": [f"night/{night}"], "price": 100.0})
-        if i + 1 < len(YEAR):
-            products.append(
-                {
-                    "id": f"{night}/2n",
-                    "resources": [f"night/{night}", f"night/{YEAR[i + 1]}"],
-                    "price": 190.0,
-                }
-            )
-    return {"resources": [{"id": f"night/{n}", "capacity": 18} for n in YEAR], "products": products}
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A service with a small hotel (stored forecast) and a 365-night one (reservations)."""
@@ -72,7 +57,7 @@ def server(tmp_path_factory):
         assert c.put("/v1/networks/hub", json=HUB).status_code == 201
         assert c.put("/v1/networks/hub/forecast", json=HUB_FORECAST).is_success
         assert c.post("/v1/networks/hub/optimizations", json={"method": "dlp"}).status_code == 201
-        assert c.put("/v1/networks/city", json=_year_network()).status_code == 201
+        assert c.put("/v1/networks/city", json=city_network(YEAR)).status_code == 201
         r = c.post(
             "/v1/networks/city/reservations",
             params={"mapping": "hotel-booking-demand", "property": "City Hotel"},
