@@ -90,6 +90,17 @@ class Assessment:
         """Value less the bid-price total (money)."""
         return self.value - self.bid_price_total
 
+    @property
+    def refusal(self) -> Reason | None:
+        """Why the controls refuse it before capacity is looked at, or ``None``.
+
+        A closed resource first, then the bid-price rule: the order :meth:`Controls.decide`
+        and the store's bookings share.
+        """
+        if self.closed:
+            return Reason.CLOSED
+        return None if self.price_ok else Reason.BID_PRICE
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -291,10 +302,7 @@ class Controls:
             bookings use.
         """
         a = self.assess(request)
-        if a.closed:
-            reason = Reason.CLOSED
-        else:
-            reason = Reason.ACCEPTED if a.price_ok else Reason.BID_PRICE
+        reason = a.refusal or Reason.ACCEPTED
         if reason == Reason.ACCEPTED:
             for i, limit in zip(a.resources, a.limits, strict=True):
                 after = sold[i] + a.quantity

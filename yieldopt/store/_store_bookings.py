@@ -25,7 +25,6 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..control import Controls, Decision
-from ..model import Reason
 from ._bookings import cancel_booking, find_by_key, record_booking, take_capacity
 from ._cache import Snapshot
 from ._queries import (
@@ -243,12 +242,7 @@ class BookingsMixin(OverridesMixin):
             if controls.expired(self._now().timestamp()):
                 raise _Expired(controls.version)
             a = controls.assess(request)
-            if a.closed:  # a closed resource sells nothing, whatever the value
-                reason = Reason.CLOSED
-            elif a.price_ok:
-                reason = take_capacity(conn, network_id, controls, a)
-            else:
-                reason = Reason.BID_PRICE
+            reason = a.refusal or take_capacity(conn, network_id, controls, a)
             if conn.dialect.name != "sqlite":
                 # Now that this transaction holds its inventory rows, no admin write can
                 # commit before it does; one that committed since ``head`` was read shows
